@@ -1,0 +1,7 @@
+"""``python -m schoolintake``: the headless command line."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,485 @@
+"""The command line: ``schoolintake [--db PATH] COMMAND``.
+
+Argument parsing and printing only; every command is one call into the core.
+Errors are one line on stderr and a non-zero exit code; nothing is written
+unless the whole operation succeeded.
+
+The front end's launcher calls :func:`main` with ``open_gui``, which runs
+when no command is given; the core itself never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from . import __version__, paths
+from .errors import InvalidInput, SchoolIntakeError, SensitiveNotes
+from .i18n import _
+from .languages import PARENT_LANGUAGE_CODES, language_label
+from .passphrase import strength
+from .referral import NewReferral, NotConnectedReason, ReferralFilter, ServiceChoice, Site, Status
+from .services import SERVICE_CODES
+from .store import Store
+
+log = logging.getLogger("schoolintake")
+
+PASSPHRASE_ENV = "SCHOOLINTAKE_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "SCHOOLINTAKE_NEW_PASSPHRASE"
+BACKUP_PASSPHRASE_ENV = "SCHOOLINTAKE_BACKUP_PASSPHRASE"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, like every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{text!r} is not a date in the form YYYY-MM-DD").format(text=text)) from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number").format(text=text)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(_("{text!r} cannot be negative").format(text=text))
+    return value
+
+
+# -- passphrases ------------------------------------------------------------
+
+
+def _read_secret_file(path: str) -> str:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InvalidInput(_("Cannot read the passphrase file {path}: {reason}").format(path=path, reason=error.strerror if isinstance(error, OSError) else error)) from None
+    secret = text.splitlines()[0] if text.splitlines() else ""
+    if not secret:
+        raise InvalidInput(_("The passphrase file {path} is empty.").format(path=path))
+    return secret
+
+
+def _secret(file: str | None, env: str, prompt: str, *, confirm: bool = False) -> str:
+    if file:
+        return _read_secret_file(file)
+    if os.environ.get(env):
+        return os.environ[env]
+    if not sys.stdin.isatty():
+        raise InvalidInput(
+            _("No passphrase given: use a passphrase file option or set {env}.").format(env=env)
+        )
+    first = getpass.getpass(prompt)
+    if confirm:
+        if getpass.getpass(_("Type it again: ")) != first:
+            raise InvalidInput(_("The two passphrases differ; nothing was changed."))
+    return first
+
+
+def _passphrase(args: argparse.Namespace) -> str:
+    return _secret(args.passphrase_file, PASSPHRASE_ENV, _("Passphrase: "))
+
+
+def _new_passphrase(file: str | None, env: str, prompt: str) -> str:
+    secret = _secret(file, env, prompt, confirm=True)
+    verdict = strength(secret)
+    if not verdict.acceptable:
+        raise InvalidInput(_("That passphrase is too weak ({label}). {advice}").format(label=verdict.label, advice=verdict.advice))
+    return secret
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def _open(args: argparse.Namespace) -> Store:
+    return Store.open(args.db, _passphrase(args))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .directory import load_starter_directory
+    from .site import save_site
+    from .referral import check_site
+
+    site = check_site(Site(args.school or "", args.doe_code or "", args.partner or ""))
+    if args.passphrase_file or os.environ.get(PASSPHRASE_ENV):
+        secret = _passphrase(args)
+        verdict = strength(secret)
+        if not verdict.acceptable:
+            raise InvalidInput(_("That passphrase is too weak ({label}). {advice}").format(label=verdict.label, advice=verdict.advice))
+    else:
+        secret = _new_passphrase(None, PASSPHRASE_ENV, _("New passphrase: "))
+    with Store.create(args.db, secret) as store:
+        save_site(store, site)
+        services = 0 if args.no_starter_directory else load_starter_directory(store)
+    log.info("init: database created, %d directory services", services)
+    print(_("Created {path} for {school} ({code}).").format(path=args.db, school=site.school_name, code=site.doe_code))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import populate
+
+    if args.db.exists():
+        store = _open(args)
+    else:
+        store = Store.create(args.db, _passphrase(args))
+    with store:
+        added = populate(store, args.referrals, months=args.months, seed=args.seed)
+    log.info("demo: %d synthetic referrals added", added)
+    print(_("Added {n} synthetic referrals to {path}.").format(n=added, path=args.db))
+    return 0
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from .referrals import add_referral
+
+    if args.consent and not args.phone:
+        raise InvalidInput(_("--consent records consent for a phone number; give --phone too."))
+    providers = dict(args.provider or [])
+    new = NewReferral(
+        language=args.language,
+        services=tuple(ServiceChoice(code, providers.get(code)) for code in args.service),
+        referred_on=args.date or date.today(),
+        first_name=args.name or "",
+        phone=args.phone or "",
+        phone_consent=args.consent,
+        notes=args.notes or "",
+        follow_up_on=args.follow_up,
+        notes_confirmed=args.confirm_notes,
+    )
+    unknown = set(providers) - set(args.service)
+    if unknown:
+        raise InvalidInput(_("--provider names a service that is not on this referral: {codes}.").format(codes=", ".join(sorted(unknown))))
+    with _open(args) as store:
+        referral_id = add_referral(store, new, recorded_by=args.by)
+    log.info("add: referral %d saved", referral_id)
+    print(referral_id)
+    return 0
+
+
+def _provider_pair(text: str) -> tuple[str, str]:
+    service, sep, provider = text.partition("=")
+    if not sep or not service or not provider:
+        raise argparse.ArgumentTypeError(_("use SERVICE=PROVIDER_ID, e.g. esl=nypl-esol"))
+    return service, provider
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from .referrals import count_referrals, list_referrals
+
+    flt = ReferralFilter(
+        status=Status(args.status) if args.status else None,
+        service=args.service,
+        language=args.language,
+        since=args.since,
+        until=args.until,
+    )
+    with _open(args) as store:
+        rows = list_referrals(store, flt, limit=args.limit, offset=args.offset)
+        total = count_referrals(store, flt) if args.count else None
+    if args.json:
+        print(json.dumps([
+            {"id": r.id, "date": r.referred_on.isoformat(), "language": r.language, "name": r.first_name,
+             "services": [{"service": s, "status": st.value} for s, st in zip(r.services, r.statuses)],
+             "follow_up": r.follow_up_on.isoformat() if r.follow_up_on else None}
+            for r in rows
+        ], ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            services = ", ".join(f"{s}:{st.value}" for s, st in zip(r.services, r.statuses))
+            follow = f"  follow-up {r.follow_up_on.isoformat()}" if r.follow_up_on else ""
+            print(f"{r.id:>7}  {r.referred_on.isoformat()}  {r.language:<7}  {r.first_name or '-':<12}  {services}{follow}")
+    if total is not None:
+        print(_("{shown} shown of {total} matching.").format(shown=len(rows), total=total), file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .referrals import get_referral
+
+    with _open(args) as store:
+        referral = get_referral(store, args.referral_id)
+    print(_("Referral {id} of {date}, language: {language}").format(
+        id=referral.id, date=referral.referred_on.isoformat(), language=language_label(referral.language)))
+    if referral.first_name:
+        print(_("Name: {name}").format(name=referral.first_name))
+    if referral.phone:
+        print(_("Phone: {phone} (consent recorded {when})").format(
+            phone=referral.phone, when=referral.phone_consent_at.date().isoformat() if referral.phone_consent_at else "?"))
+    if referral.notes:
+        print(_("Notes: {notes}").format(notes=referral.notes))
+    if referral.follow_up_on:
+        print(_("Follow up on: {date}").format(date=referral.follow_up_on.isoformat()))
+    if referral.purged:
+        print(_("Personal details were removed by the retention purge."))
+    for line in referral.lines:
+        print(f"  {line.service}" + (f" ({line.provider_service_id})" if line.provider_service_id else "") + f": {line.status.value}")
+        for event in line.history:
+            reason = f" ({event.reason.value})" if event.reason else ""
+            by = f" by {event.recorded_by}" if event.recorded_by else ""
+            print(f"      {event.recorded_at.isoformat()}  {event.status.value}{reason}{by}")
+    return 0
+
+
+def cmd_outcome(args: argparse.Namespace) -> int:
+    from .referrals import record_outcome
+
+    with _open(args) as store:
+        changed = record_outcome(
+            store, args.referral_id, Status(args.status), service=args.service,
+            reason=NotConnectedReason(args.reason) if args.reason else None, recorded_by=args.by,
+        )
+    log.info("outcome: referral %d, %d service(s) now %s", args.referral_id, len(changed), args.status)
+    print(_("{n} service(s) updated.").format(n=len(changed)))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        problems = store.integrity_problems()
+    if problems:
+        for problem in problems:
+            print(problem)
+        log.warning("check: %d problem(s)", len(problems))
+        print(_("The database has problems; restore it from a backup."), file=sys.stderr)
+        return 6
+    log.info("check: ok")
+    print(_("ok: the database is intact."))
+    return 0
+
+
+def cmd_rekey(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        store.change_passphrase(_new_passphrase(args.new_passphrase_file, NEW_PASSPHRASE_ENV, _("New passphrase: ")))
+    log.info("rekey: passphrase changed")
+    print(_("The passphrase was changed."))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    with _open(args) as store:
+        secret = _new_passphrase(args.backup_passphrase_file, BACKUP_PASSPHRASE_ENV, _("Passphrase for the backup: "))
+        written = store.backup(args.file, secret)
+    log.info("backup: written")
+    print(_("Encrypted backup written to {path}.").format(path=written))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from .store import restore
+
+    backup_secret = _secret(args.backup_passphrase_file, BACKUP_PASSPHRASE_ENV, _("Passphrase of the backup: "))
+    secret = _passphrase(args)
+    with restore(args.file, backup_secret, args.db, secret):
+        pass
+    log.info("restore: database restored from a backup")
+    print(_("{path} was restored from {backup}.").format(path=args.db, backup=args.file))
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from .retention import purge_personal_data
+
+    with _open(args) as store:
+        purged = purge_personal_data(store, args.older_than)
+    log.info("purge: %d referral(s) purged", purged)
+    print(_("Personal details removed from {n} referral(s) older than {days} days.").format(n=purged, days=args.older_than))
+    return 0
+
+
+def cmd_directory(args: argparse.Namespace) -> int:
+    from .directory import export_directory, import_directory, read_directory_file, search_services
+
+    with _open(args) as store:
+        if args.action == "list":
+            for service in search_services(store, args.search or ""):
+                phones = "; ".join(p.number for p in service.phones) or "-"
+                languages = ",".join(service.languages) or "-"
+                print(f"{service.id:<24} {service.category:<17} {service.organization_name} — {service.name}  [{phones}] [{languages}]")
+        elif args.action == "import":
+            count = import_directory(store, read_directory_file(args.file))
+            log.info("directory: %d services imported", count)
+            print(_("{n} directory services imported.").format(n=count))
+        else:
+            document = json.dumps(export_directory(store), ensure_ascii=False, indent=1)
+            if args.file:
+                _write_atomically(Path(args.file), document)
+            else:
+                print(document)
+    return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    staged = path.with_name(f".{path.name}.tmp")
+    with staged.open("w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(staged, path)
+
+
+# -- parser ---------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="schoolintake",
+        description=_("School Intake: log adult service referrals in an encrypted database. "
+                      "Without a command, the application window opens."),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--db", type=Path, default=None,
+                        help=_("database file (default: {path}; or set SCHOOLINTAKE_DB)").format(path=paths.default_database()))
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help=_("read the passphrase from the first line of FILE (or set {env}; otherwise you are asked)").format(env=PASSPHRASE_ENV))
+    parser.add_argument("--demo", action="store_true",
+                        help=_("open the application on a demo database of synthetic referrals"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("init", help=_("create a database and its site"))
+    p.add_argument("--school", help=_("school name"))
+    p.add_argument("--doe-code", help=_("DOE school code, e.g. 15K058"))
+    p.add_argument("--partner", help=_("partner organisation"))
+    p.add_argument("--no-starter-directory", action="store_true", help=_("do not load the bundled directory of NYC services"))
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help=_("fill a database with realistic synthetic referrals"))
+    p.add_argument("--referrals", type=_positive, required=True, metavar="N", help=_("how many referrals to add"))
+    p.add_argument("--months", type=_positive, default=24, help=_("spread them over this many months (default 24)"))
+    p.add_argument("--seed", type=int, default=2026, help=_("random seed"))
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("add", help=_("save a new referral and print its id"))
+    p.add_argument("--language", required=True, choices=PARENT_LANGUAGE_CODES, metavar="CODE",
+                   help=_("parent's language: {codes}").format(codes=", ".join(PARENT_LANGUAGE_CODES)))
+    p.add_argument("--service", required=True, action="append", choices=SERVICE_CODES, metavar="CODE",
+                   help=_("a service (repeat for several): {codes}").format(codes=", ".join(SERVICE_CODES)))
+    p.add_argument("--provider", action="append", type=_provider_pair, metavar="SERVICE=ID",
+                   help=_("the directory provider chosen for a service, e.g. esl=nypl-esol"))
+    p.add_argument("--name", help=_("first name or initials (optional)"))
+    p.add_argument("--phone", help=_("phone number (optional; needs --consent)"))
+    p.add_argument("--consent", action="store_true", help=_("the parent agreed that the phone number is kept"))
+    p.add_argument("--notes", help=_("short notes (optional, at most 500 characters)"))
+    p.add_argument("--confirm-notes", action="store_true",
+                   help=_("keep notes even though they seem to contain words that must not be recorded"))
+    p.add_argument("--date", type=_date, help=_("referral date, YYYY-MM-DD (default: today)"))
+    p.add_argument("--follow-up", type=_date, metavar="DATE", help=_("follow-up date, YYYY-MM-DD"))
+    p.add_argument("--by", default="", help=_("initials of the person recording it"))
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("list", help=_("list referrals, newest first"))
+    p.add_argument("--status", choices=[s.value for s in Status], help=_("only referrals with a service in this status"))
+    p.add_argument("--service", choices=SERVICE_CODES, metavar="CODE", help=_("only referrals for this service"))
+    p.add_argument("--language", choices=PARENT_LANGUAGE_CODES, metavar="CODE", help=_("only referrals in this language"))
+    p.add_argument("--since", type=_date, metavar="DATE", help=_("only referrals on or after DATE"))
+    p.add_argument("--until", type=_date, metavar="DATE", help=_("only referrals on or before DATE"))
+    p.add_argument("--limit", type=_positive, default=100, help=_("at most this many (default 100)"))
+    p.add_argument("--offset", type=_positive, default=0, help=_("skip this many"))
+    p.add_argument("--count", action="store_true", help=_("also print how many match (on stderr)"))
+    p.add_argument("--json", action="store_true", help=_("print JSON"))
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help=_("show one referral with its outcome history"))
+    p.add_argument("referral_id", type=_positive, metavar="ID")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("outcome", help=_("record a follow-up outcome"))
+    p.add_argument("referral_id", type=_positive, metavar="ID")
+    p.add_argument("--status", required=True, choices=[s.value for s in Status if s is not Status.REFERRED])
+    p.add_argument("--service", choices=SERVICE_CODES, metavar="CODE", help=_("only this service (default: every open one)"))
+    p.add_argument("--reason", choices=[r.value for r in NotConnectedReason], help=_("why not connected"))
+    p.add_argument("--by", default="", help=_("initials of the person recording it"))
+    p.set_defaults(func=cmd_outcome)
+
+    p = sub.add_parser("check", help=_("check the database's encryption, structure and counts"))
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("rekey", help=_("change the passphrase"))
+    p.add_argument("--new-passphrase-file", metavar="FILE",
+                   help=_("read the new passphrase from FILE (or set {env})").format(env=NEW_PASSPHRASE_ENV))
+    p.set_defaults(func=cmd_rekey)
+
+    p = sub.add_parser("backup", help=_("write an encrypted backup with its own passphrase"))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--backup-passphrase-file", metavar="FILE",
+                   help=_("read the backup's passphrase from FILE (or set {env})").format(env=BACKUP_PASSPHRASE_ENV))
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help=_("replace the database with a backup's content"))
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--backup-passphrase-file", metavar="FILE",
+                   help=_("read the backup's passphrase from FILE (or set {env})").format(env=BACKUP_PASSPHRASE_ENV))
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("purge", help=_("remove personal details from older referrals (counts stay)"))
+    p.add_argument("--older-than", type=_positive, required=True, metavar="DAYS")
+    p.set_defaults(func=cmd_purge)
+
+    p = sub.add_parser("directory", help=_("list, import or export the provider directory"))
+    p.add_argument("action", choices=("list", "import", "export"))
+    p.add_argument("file", nargs="?", help=_("JSON file to import from or export to"))
+    p.add_argument("--search", help=_("only services matching this text"))
+    p.set_defaults(func=cmd_directory)
+
+    return parser
+
+
+def _setup_log() -> None:
+    # An audit trail for IT staff: which command ran and what it changed,
+    # never a name, phone number or note.
+    try:
+        paths.log_dir().mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(paths.log_dir() / "schoolintake.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    log.propagate = False
+
+
+def main(argv: Sequence[str] | None = None,
+         open_gui: Callable[[argparse.Namespace], int] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.db is None:
+        args.db = paths.demo_database() if args.demo else paths.default_database()
+    if args.command is None:
+        if open_gui is None:
+            parser.print_help()
+            return 2
+        return open_gui(args)
+    if args.command == "directory" and args.action == "import" and not args.file:
+        parser.error(_("directory import needs a FILE"))
+    _setup_log()
+    try:
+        return int(args.func(args))
+    except SensitiveNotes as error:
+        print(f"schoolintake: error: {error} " + _("(or pass --confirm-notes)"), file=sys.stderr)
+        return error.exit_code
+    except SchoolIntakeError as error:
+        print(f"schoolintake: error: {error}", file=sys.stderr)
+        log.warning("%s failed: %s", args.command, type(error).__name__)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("schoolintake: " + _("interrupted; nothing was changed."), file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

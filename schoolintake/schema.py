@@ -1,0 +1,283 @@
+"""Versioned, forward-only schema migrations.
+
+``PRAGMA user_version`` holds the schema version. Migration *n* takes a
+database from version *n−1* to *n* inside one transaction, so a crash leaves
+the old version intact. A released migration is never edited: its SQL is
+pinned by a hash in tests/test_migrations.py. To change the schema, append a
+migration.
+
+There is deliberately no column anywhere for immigration status,
+citizenship, country of birth, visa, A-number or SSN (PRODUCT.md rule 1);
+tests/test_privacy_rules.py scans this schema for such words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+Connection = Any  # sqlcipher3 connection (DB-API); no public type to name
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    sql: str
+    after: Callable[[Connection], None] | None = None
+
+
+_V1_CORE = """
+CREATE TABLE site (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    school_name TEXT NOT NULL,
+    doe_code TEXT NOT NULL,
+    partner_organisation TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE setting (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- One intake: a parent at the desk. Personal columns are optional and are
+-- blanked by the retention purge (purged_at records when).
+CREATE TABLE referral (
+    id INTEGER PRIMARY KEY,
+    referred_on TEXT NOT NULL,
+    language TEXT NOT NULL,
+    first_name TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    phone_consent_at TEXT,
+    notes TEXT NOT NULL DEFAULT '',
+    follow_up_on TEXT,
+    created_at TEXT NOT NULL,
+    purged_at TEXT,
+    CHECK (phone = '' OR phone_consent_at IS NOT NULL)
+);
+CREATE INDEX referral_by_date ON referral (referred_on, id);
+CREATE INDEX referral_by_follow_up ON referral (follow_up_on) WHERE follow_up_on IS NOT NULL;
+
+-- One service on a referral. referred_on and language are copied from the
+-- referral so that lists and counts are answered from one index.
+CREATE TABLE referral_line (
+    id INTEGER PRIMARY KEY,
+    referral_id INTEGER NOT NULL REFERENCES referral (id) ON DELETE CASCADE,
+    service TEXT NOT NULL,
+    provider_service_id TEXT,
+    status TEXT NOT NULL DEFAULT 'referred'
+        CHECK (status IN ('referred', 'contacted', 'connected', 'not_connected')),
+    referred_on TEXT NOT NULL,
+    language TEXT NOT NULL,
+    UNIQUE (referral_id, service)
+);
+
+CREATE TABLE outcome_event (
+    id INTEGER PRIMARY KEY,
+    line_id INTEGER NOT NULL REFERENCES referral_line (id) ON DELETE CASCADE,
+    status TEXT NOT NULL
+        CHECK (status IN ('referred', 'contacted', 'connected', 'not_connected')),
+    reason TEXT,
+    recorded_at TEXT NOT NULL,
+    recorded_by TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX outcome_event_by_line ON outcome_event (line_id, id);
+"""
+
+# The provider directory, after the Open Referral Human Services Data
+# Specification (HSDS 3): organisation → service → location, with phones,
+# schedules and languages. Ids are HSDS-style text ids so that imports and
+# exports keep them.
+_V2_DIRECTORY = """
+CREATE TABLE organization (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+
+CREATE TABLE service (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organization (id) ON DELETE CASCADE,
+    category TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    url TEXT NOT NULL DEFAULT '',
+    application_process TEXT NOT NULL DEFAULT '',
+    fees_description TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'inactive'))
+) WITHOUT ROWID;
+CREATE INDEX service_by_category ON service (category, status);
+
+CREATE TABLE location (
+    id TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organization (id) ON DELETE CASCADE,
+    name TEXT NOT NULL DEFAULT '',
+    address_1 TEXT NOT NULL DEFAULT '',
+    city TEXT NOT NULL DEFAULT '',
+    state_province TEXT NOT NULL DEFAULT '',
+    postal_code TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+
+CREATE TABLE service_at_location (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL REFERENCES service (id) ON DELETE CASCADE,
+    location_id TEXT NOT NULL REFERENCES location (id) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE TABLE phone (
+    id TEXT PRIMARY KEY,
+    service_id TEXT REFERENCES service (id) ON DELETE CASCADE,
+    organization_id TEXT REFERENCES organization (id) ON DELETE CASCADE,
+    number TEXT NOT NULL,
+    extension TEXT NOT NULL DEFAULT '',
+    type TEXT NOT NULL DEFAULT 'voice',
+    description TEXT NOT NULL DEFAULT ''
+) WITHOUT ROWID;
+
+CREATE TABLE schedule (
+    id TEXT PRIMARY KEY,
+    service_id TEXT NOT NULL REFERENCES service (id) ON DELETE CASCADE,
+    description TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE service_language (
+    service_id TEXT NOT NULL REFERENCES service (id) ON DELETE CASCADE,
+    language TEXT NOT NULL,
+    PRIMARY KEY (service_id, language)
+) WITHOUT ROWID;
+"""
+
+# Counts kept by triggers, so that monthly reports never scan the referral
+# table; plus the indexes that page through filtered lists.
+_V3_COUNTS = """
+CREATE TABLE monthly_line_count (
+    month TEXT NOT NULL,
+    service TEXT NOT NULL,
+    language TEXT NOT NULL,
+    status TEXT NOT NULL,
+    n INTEGER NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (month, service, language, status)
+) WITHOUT ROWID;
+
+CREATE TABLE monthly_referral_count (
+    month TEXT NOT NULL,
+    language TEXT NOT NULL,
+    n INTEGER NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (month, language)
+) WITHOUT ROWID;
+
+INSERT INTO monthly_line_count (month, service, language, status, n)
+    SELECT substr(referred_on, 1, 7), service, language, status, count(*)
+    FROM referral_line GROUP BY 1, 2, 3, 4;
+INSERT INTO monthly_referral_count (month, language, n)
+    SELECT substr(referred_on, 1, 7), language, count(*) FROM referral GROUP BY 1, 2;
+
+CREATE TRIGGER line_counted AFTER INSERT ON referral_line BEGIN
+    INSERT INTO monthly_line_count (month, service, language, status, n)
+        VALUES (substr(NEW.referred_on, 1, 7), NEW.service, NEW.language, NEW.status, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER line_uncounted AFTER DELETE ON referral_line BEGIN
+    UPDATE monthly_line_count SET n = n - 1
+        WHERE month = substr(OLD.referred_on, 1, 7) AND service = OLD.service
+          AND language = OLD.language AND status = OLD.status;
+END;
+
+CREATE TRIGGER line_recounted AFTER UPDATE OF service, status, referred_on, language ON referral_line BEGIN
+    UPDATE monthly_line_count SET n = n - 1
+        WHERE month = substr(OLD.referred_on, 1, 7) AND service = OLD.service
+          AND language = OLD.language AND status = OLD.status;
+    INSERT INTO monthly_line_count (month, service, language, status, n)
+        VALUES (substr(NEW.referred_on, 1, 7), NEW.service, NEW.language, NEW.status, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER referral_counted AFTER INSERT ON referral BEGIN
+    INSERT INTO monthly_referral_count (month, language, n)
+        VALUES (substr(NEW.referred_on, 1, 7), NEW.language, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+
+CREATE TRIGGER referral_uncounted AFTER DELETE ON referral BEGIN
+    UPDATE monthly_referral_count SET n = n - 1
+        WHERE month = substr(OLD.referred_on, 1, 7) AND language = OLD.language;
+END;
+
+CREATE TRIGGER referral_recounted AFTER UPDATE OF referred_on, language ON referral BEGIN
+    UPDATE monthly_referral_count SET n = n - 1
+        WHERE month = substr(OLD.referred_on, 1, 7) AND language = OLD.language;
+    INSERT INTO monthly_referral_count (month, language, n)
+        VALUES (substr(NEW.referred_on, 1, 7), NEW.language, 1)
+        ON CONFLICT DO UPDATE SET n = n + 1;
+    UPDATE referral_line SET referred_on = NEW.referred_on, language = NEW.language
+        WHERE referral_id = NEW.id;
+END;
+
+-- Paging through a filtered list, newest first: one index per combination
+-- of equality filters, each ending in the date so that ORDER BY … LIMIT
+-- stops after one page.
+CREATE INDEX referral_by_language ON referral (language, referred_on, id);
+CREATE INDEX line_by_service ON referral_line (service, referred_on, referral_id);
+CREATE INDEX line_by_status ON referral_line (status, referred_on, referral_id);
+CREATE INDEX line_by_service_status ON referral_line (service, status, referred_on, referral_id);
+CREATE INDEX line_by_service_language ON referral_line (service, language, referred_on, referral_id);
+CREATE INDEX line_by_status_language ON referral_line (status, language, referred_on, referral_id);
+CREATE INDEX line_by_all ON referral_line (service, status, language, referred_on, referral_id);
+"""
+
+MIGRATIONS: Sequence[Migration] = (
+    Migration(1, "referrals, service lines, outcome history, site, settings", _V1_CORE),
+    Migration(2, "provider directory (Open Referral HSDS)", _V2_DIRECTORY),
+    Migration(3, "monthly counts kept by triggers; list indexes", _V3_COUNTS),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1].version
+
+
+def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> list[int]:
+    """Apply every migration above the database's version up to ``target``.
+
+    Each step runs in its own transaction together with the version bump.
+    Returns the versions applied.
+    """
+    applied: list[int] = []
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    for migration in MIGRATIONS:
+        if migration.version <= current or migration.version > target:
+            continue
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(migration.sql):
+                conn.execute(statement)
+            if migration.after is not None:
+                migration.after(conn)
+            conn.execute(f"PRAGMA user_version = {migration.version:d}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(migration.version)
+    return applied
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements; triggers contain inner semicolons."""
+    from sqlcipher3 import complete_statement
+
+    statements: list[str] = []
+    buffer = ""
+    for line in sql.splitlines(keepends=True):
+        if not buffer and (not line.strip() or line.strip().startswith("--")):
+            continue
+        buffer += line
+        if complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        raise ValueError(f"incomplete SQL statement in migration: {buffer[:60]!r}")
+    return statements
