@@ -144,6 +144,7 @@ class MainWindow(QMainWindow):
             workspace.form.set_draft(self._saved_draft)
             self._saved_draft = None
         workspace.show_page(self._saved_page)
+        workspace.focus_current_page()  # even if the page did not change
         self._update_actions()
         self.idle.set_timeout_ms(self.session.idle_lock_minutes * 60_000)
         self.idle.start()

@@ -55,6 +55,7 @@ class Workspace(QWidget):
             self.nav.addItem(item)
             self.stack.addWidget(self.pages[key])
         self.nav.currentRowChanged.connect(self._row_changed)
+        self.focus_current_page = lambda: self._row_changed(self.nav.currentRow())
         self.home.new_referral.connect(lambda: self.show_page("new"))
         self.nav.setCurrentRow(0)
 
@@ -65,6 +66,10 @@ class Workspace(QWidget):
         key = PAGE_KEYS[row]
         if key == "new":
             self.form.language.setFocus()
+        elif key == "home":
+            self.home.new_button.setFocus()
+        elif key == "referrals":
+            self.referrals.search.setFocus()
         self.page_changed.emit(key)
 
     def show_page(self, key: str) -> None:
