@@ -6,7 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from schoolintake.demo import open_demo_database
 from schoolintake.i18n import _
 from schoolintake.setup_flow import FirstRunSetup
 
@@ -16,7 +15,6 @@ from .main_window import MainWindow, apply_ui_language
 from .operations import describe_error
 from .qt import QApplication
 from .session import Session
-from .wizard import FirstRunWizard
 
 
 def _once(session: Session, slot: Callable[[], None]) -> Callable[[], None]:
@@ -40,14 +38,18 @@ class Launcher:
         apply_ui_language(self.settings.ui_language)
         self.session = session or Session(args.db, demo=args.demo)
         self.window = MainWindow(self.session, self.settings)
-        self.wizard: FirstRunWizard | None = None
+        self.wizard: object | None = None
 
     def start(self) -> None:
         if self.args.demo:
             # Synthetic data with a public passphrase: open it straight away.
+            from schoolintake.demo import open_demo_database
+
             path = self.session.db_path
             self._open(lambda: open_demo_database(path))
         elif not self.session.db_path.exists():
+            from .wizard import FirstRunWizard
+
             flow = FirstRunSetup(self.session.db_path, ui_language=self.settings.ui_language)
             self.wizard = FirstRunWizard(flow)
             self.wizard.accepted.connect(lambda: self._set_up(flow))

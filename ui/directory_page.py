@@ -132,8 +132,14 @@ class DirectoryPage(QWidget):
         self.edit_button.clicked.connect(self._edit_selected)
         self.table.cellActivated.connect(lambda row, _c: self.edit(self.services[row]))
         self.table.cellDoubleClicked.connect(lambda row, _c: self.edit(self.services[row]))
-        session.ops.changed.connect(lambda changes: self.reload() if DIRECTORY in changes else None)
-        self.reload()
+        session.ops.changed.connect(lambda changes: self.reload() if DIRECTORY in changes and self.loaded else None)
+        self.loaded = False
+
+    def activate(self) -> None:
+        """Load on first show, so unlocking only pays for the home page."""
+        if not self.loaded:
+            self.loaded = True
+            self.reload()
 
     def reload(self) -> None:
         text = self.search.text()

@@ -20,12 +20,11 @@ from .app_settings import AppSettings
 from .idle import IdleWatcher
 from .operations import SETTINGS
 from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, Qt, QWidget
-from .referral_detail import ReferralDialog
 from .session import Session
 from .sheet_actions import SheetActions
 from .unlock_panel import UnlockPanel
 from .widgets import FOCUS_STYLE
-from .workspace import PAGE_KEYS, Workspace, page_titles
+from .workspace import PAGE_KEYS, Workspace, page_titles  # light: pages import lazily
 
 
 def apply_ui_language(code: str) -> None:
@@ -220,6 +219,8 @@ class MainWindow(QMainWindow):
         self.workspace.form.save(print_after=print_after)
 
     def open_referral(self, referral_id: int) -> None:
+        from .referral_detail import ReferralDialog
+
         dialog = ReferralDialog(self.session, referral_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.print_requested.connect(lambda rid: self.sheets.print(rid, dialog))

@@ -106,7 +106,13 @@ class ReferralListPage(QWidget):
         self.since.dateChanged.connect(lambda _d: self.apply_filter())
         self.until.dateChanged.connect(lambda _d: self.apply_filter())
         session.ops.changed.connect(self._changed)
-        self.apply_filter()
+        self.loaded = False
+
+    def activate(self) -> None:
+        """Load on first show, so unlocking only pays for the home page."""
+        if not self.loaded:
+            self.loaded = True
+            self.apply_filter()
 
     @staticmethod
     def _qdate(value: date) -> QDate:
@@ -133,7 +139,7 @@ class ReferralListPage(QWidget):
         self.model.set_filter(self.current_filter())
 
     def _changed(self, changes: frozenset[str]) -> None:
-        if REFERRALS in changes:
+        if REFERRALS in changes and self.loaded:
             self.model.refresh()
 
     def _activated(self, index: QModelIndex) -> None:

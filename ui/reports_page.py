@@ -100,8 +100,14 @@ class ReportsPage(QWidget):
         self.last.activated.connect(lambda _i: self.load_counts())
         self.dimension.currentIndexChanged.connect(lambda _i: self.redraw())
         self.export_button.clicked.connect(self.export)
-        session.ops.changed.connect(lambda changes: self.reload() if REFERRALS in changes else None)
-        self.reload()
+        session.ops.changed.connect(lambda changes: self.reload() if REFERRALS in changes and self.loaded else None)
+        self.loaded = False
+
+    def activate(self) -> None:
+        """Load on first show, so unlocking only pays for the home page."""
+        if not self.loaded:
+            self.loaded = True
+            self.reload()
 
     def reload(self) -> None:
         self.session.ops.query(months_available, self._months, parent=self)

@@ -10,7 +10,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from schoolintake.demo import DEMO_PASSPHRASE, open_demo_database
 from schoolintake.errors import WrongPassphrase
 from schoolintake.i18n import ui_language
 from schoolintake.site import DEFAULT_SETTINGS, setting
@@ -41,6 +40,8 @@ class Session(QObject):
 
     @property
     def demo_passphrase(self) -> str:
+        from schoolintake.demo import DEMO_PASSPHRASE
+
         return DEMO_PASSPHRASE if self.demo else ""
 
     @staticmethod
@@ -64,6 +65,8 @@ class Session(QObject):
             on_error(error)
 
         if self.demo and not path.exists():
+            from schoolintake.demo import open_demo_database
+
             self.open_with(lambda: open_demo_database(path), failed)
         else:
             self.open_with(lambda: Store.open(path, passphrase), failed)

@@ -137,7 +137,13 @@ class SettingsPage(QWidget):
         self.result.setAccessibleName(_("Result"))
         layout.addWidget(self.result)
         layout.addStretch(1)
-        self.reload()
+        self.loaded = False
+
+    def activate(self) -> None:
+        """Load on first show, so unlocking only pays for the home page."""
+        if not self.loaded:
+            self.loaded = True
+            self.reload()
 
     def reload(self) -> None:
         self.session.ops.query(load_values, self._show, parent=self)

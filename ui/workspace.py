@@ -8,10 +8,7 @@ from __future__ import annotations
 
 from schoolintake.i18n import _
 
-from .home import HomePage
 from .qt import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, Qt, QWidget, Signal
-from .referral_form import ReferralForm
-from .referral_list import ReferralListPage
 from .session import Session
 from .widgets import labelled
 
@@ -28,7 +25,11 @@ class Workspace(QWidget):
 
     def __init__(self, session: Session) -> None:
         super().__init__()
+        # Imported here, not at the top: the unlock screen appears without them.
         from .directory_page import DirectoryPage
+        from .home import HomePage
+        from .referral_form import ReferralForm
+        from .referral_list import ReferralListPage
         from .reports_page import ReportsPage
         from .settings_page import SettingsPage
 
@@ -64,6 +65,9 @@ class Workspace(QWidget):
             return
         self.stack.setCurrentIndex(row)
         key = PAGE_KEYS[row]
+        page = self.pages[key]
+        if hasattr(page, "activate"):
+            page.activate()
         if key == "new":
             self.form.language.setFocus()
         elif key == "home":
