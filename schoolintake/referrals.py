@@ -278,9 +278,10 @@ def follow_ups_due(store: Store, today: date | None = None, *, limit: int = PAGE
     ids = [
         row[0]
         for row in store.query(
+            # Start from the open lines (few: old ones are settled) through the
+            # status index; walking follow-up dates instead took ~1 s at 100k.
             "SELECT r.id FROM referral r WHERE r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?"
-            " AND EXISTS (SELECT 1 FROM referral_line l WHERE l.referral_id = r.id"
-            " AND l.status IN ('referred', 'contacted'))"
+            " AND r.id IN (SELECT referral_id FROM referral_line WHERE status IN ('referred', 'contacted'))"
             " ORDER BY r.follow_up_on, r.id LIMIT ?",
             (today.isoformat(), limit),
         )

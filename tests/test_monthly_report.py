@@ -41,3 +41,19 @@ def test_list_oldest_first(store: Store) -> None:
     newest = list_referrals(store, limit=50)
     oldest = list_referrals(store, limit=50, newest_first=False)
     assert [r.id for r in oldest] == [r.id for r in reversed(newest)]
+
+
+def test_follow_ups_due_matches_a_plain_recount(store: Store) -> None:
+    from schoolintake.referral import OPEN_STATUSES
+    from schoolintake.referrals import follow_ups_due, get_referral
+
+    populate(store, 400, today=TODAY, months=4)
+    due = follow_ups_due(store, TODAY, limit=10_000)
+    expected = []
+    for (rid,) in store.query("SELECT id FROM referral ORDER BY id"):
+        referral = get_referral(store, rid)
+        if referral.follow_up_on and referral.follow_up_on <= TODAY and any(
+                line.status in OPEN_STATUSES for line in referral.lines):
+            expected.append((referral.follow_up_on, rid))
+    assert [r.id for r in due] == [rid for _d, rid in sorted(expected)]
+    assert due and len(follow_ups_due(store, TODAY, limit=5)) == 5

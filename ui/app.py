@@ -80,7 +80,6 @@ class Launcher:
 def run(args: argparse.Namespace) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("School Intake")
-    app.setApplicationDisplayName(_("School Intake"))
     launcher = Launcher(args)
     launcher.start()
     code = app.exec()
