@@ -8,7 +8,7 @@ the right, QR codes on the left, text aligned right.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -34,6 +34,8 @@ CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN
 QR_SIZE = 62.0
 QR_COLUMN = 84.0
 ROW_GAP = 3.0
+BOX_PAD = 6.0
+INNER = 12.0
 GUTTER = 10.0
 LABEL_WIDTH = 124.0
 
@@ -234,30 +236,55 @@ class _SheetDrawer:
         if url:
             qr_blocks = self._blocks(w.pair(T.WEBSITE), "caption", QR_COLUMN, align="center")
             qr_blocks += self._blocks(Said(_short_url(url)), "caption", QR_COLUMN, align="center")
-        text_height = _height(heading) + 4 + sum(max(_height(l), _height(v)) + ROW_GAP for l, v in rows)
-        qr_height = (QR_SIZE + 4 + _height(qr_blocks)) if url else 0
-        height = max(text_height, qr_height) + 12
-        if y - height < self.bottom:
-            y = self._new_page()
-        top = y
+        qr_height = (QR_SIZE + 4 + _height(qr_blocks)) if url else 0.0
+        # The block flows across pages between rows when it must: it starts
+        # on this page if its heading, QR code and two rows fit, else on the next.
+        items: list[tuple[float, Callable[[float], float]]] = [
+            (_height(heading) + 4, lambda top: self._draw_stack(heading, INNER, top) - 4)]
+        for labels, values in rows:
+            items.append((max(_height(labels), _height(values)) + ROW_GAP,
+                          lambda top, l=labels, v=values: min(self._draw_stack(l, INNER, top),
+                                                              self._draw_stack(v, INNER + LABEL_WIDTH + GUTTER, top))
+                          - ROW_GAP))
+        total = max(sum(h for h, _ in items), qr_height) + 2 * BOX_PAD
+        if y - total < self.bottom:
+            start = max(sum(h for h, _ in items[:3]), qr_height) + 2 * BOX_PAD
+            if y - start < self.bottom:
+                y = self._new_page()
+        first = True
+        while items:
+            room = y - self.bottom - 2 * BOX_PAD
+            taken = 0
+            height = 0.0
+            while taken < len(items) and (height + items[taken][0] <= room or taken == 0):
+                height += items[taken][0]
+                taken += 1
+            if first and url and taken == len(items):
+                height = max(height, qr_height)
+            box = height + 2 * BOX_PAD
+            self._box(y, box)
+            cursor = y - BOX_PAD
+            if first and url:
+                qr_left = CONTENT_WIDTH - QR_COLUMN - 4
+                draw_qr(self.canvas, url, self.page.x(qr_left + (QR_COLUMN - QR_SIZE) / 2, QR_SIZE),
+                        cursor - QR_SIZE, QR_SIZE)
+                self._draw_stack(qr_blocks, qr_left, cursor - QR_SIZE - 3, gap=0)
+            for _height_, draw in items[:taken]:
+                cursor = draw(cursor)
+            items = items[taken:]
+            first = False
+            y -= box + 8
+            if items:
+                y = self._new_page()
+        return y
+
+    def _box(self, top: float, height: float) -> None:
         c = self.canvas
         c.setStrokeColorRGB(*RULE)
         c.setLineWidth(0.8)
-        c.roundRect(MARGIN, y - height, CONTENT_WIDTH, height, 5, stroke=1, fill=0)
+        c.roundRect(MARGIN, top - height, CONTENT_WIDTH, height, 5, stroke=1, fill=0)
         c.setFillColorRGB(*ACCENT)
-        c.rect(self.page.x(0, 4), y - height + 5, 4, height - 10, stroke=0, fill=1)
-        y -= 6
-        inner = 12.0
-        cursor = self._draw_stack(heading, inner, y) - 4
-        for labels, values in rows:
-            bottom_label = self._draw_stack(labels, inner, cursor)
-            bottom_value = self._draw_stack(values, inner + LABEL_WIDTH + GUTTER, cursor)
-            cursor = min(bottom_label, bottom_value) - ROW_GAP
-        if url:
-            qr_left = CONTENT_WIDTH - QR_COLUMN - 4
-            draw_qr(c, url, self.page.x(qr_left + (QR_COLUMN - QR_SIZE) / 2, QR_SIZE), y - QR_SIZE, QR_SIZE)
-            self._draw_stack(qr_blocks, qr_left, y - QR_SIZE - 3, gap=0)
-        return top - height - 8
+        c.rect(self.page.x(0, 4), top - height + 5, 4, height - 10, stroke=0, fill=1)
 
     def draw(self) -> None:
         y = self._header(PAGE_HEIGHT - MARGIN)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from .i18n import N_
 
 REFERRAL_TITLE = N_("Referral sheet")
-HANDOUT_TITLE = N_("Free services for families")
+HANDOUT_TITLE = N_("Services for your family")
 PREPARED_FOR = N_("Prepared for {name}")
-INTRO = N_("Show this sheet when you call or visit.")
+INTRO = N_("Keep this sheet with you when you call or visit.")
 
 PROVIDER = N_("Provider")
 ADDRESS = N_("Address")

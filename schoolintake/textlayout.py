@@ -23,6 +23,7 @@ Arabic text must not have its digit groups reversed.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -43,6 +44,7 @@ LRE, RLE, PDF = "\u202a", "\u202b", "\u202c"
 _BIDI_CONTROLS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _STRONG_RTL_START = 0x0590
 _X9_REMOVED = frozenset(_uba.X9_REMOVED)
+_INK_SPACED = frozenset({Family.URDU, Family.ARABIC})
 _FEATURES = {"kern": True, "liga": True}
 
 #: HarfBuzz language tags for the sheet languages (script-specific forms: Urdu digits, etc.).
@@ -74,6 +76,80 @@ def embed(text: str) -> str:
     has_strong = any(unicodedata.bidirectional(c) in ("L", "R", "AL") for c in text)
     rtl = has_strong and is_rtl_text(text)
     return (RLE if rtl else LRE) + text + PDF
+
+
+#: Runs that read left to right even inside right-to-left text: web addresses,
+#: phone numbers and codes such as "212-NEW-YORK (212-639-9675)" or "MV-44".
+_LTR_DATA = re.compile(
+    r"https?://\S+[^\s.,;:!?)]"
+    r"|(?:[A-Za-z0-9-]+\.)+(?:gov|org|com|nyc|net|edu|us)(?:/[^\s]*[^\s.,;:!?)])?"
+    r"|\+?\(?[0-9A-Z]*[0-9][0-9A-Z]*\)?(?:[-.][0-9A-Z]+)+(?:\s\(\d[\d-]*\d\))?"
+    r"|[A-Z]+-\d+"
+)
+
+
+def protect_ltr_data(text: str) -> str:
+    """Wrap addresses, phone numbers and codes in left-to-right embeddings, so
+    that inside Arabic or Urdu their parts are not reordered (a phone number's
+    digit groups would otherwise come out reversed)."""
+    return _LTR_DATA.sub(lambda m: LRE + m.group(0) + PDF, text)
+
+
+_OPENING = {"(": ")", "[": "]", "{": "}"}
+_CLOSING = {v: k for k, v in _OPENING.items()}
+LRM, RLM = "\u200e", "\u200f"
+
+
+def _strong(char: str) -> str | None:
+    kind = unicodedata.bidirectional(char)
+    if kind == "L":
+        return "L"
+    if kind in ("R", "AL", "EN", "AN"):
+        return "R"
+    return None
+
+
+def mark_bracket_pairs(text: str, base_rtl: bool) -> str:
+    """Give each pair of brackets one direction, as rule N0 of UAX #9 does.
+
+    python-bidi resolves brackets like other neutrals (UAX #9 before 6.3), so
+    in "311 (IDNYC کا پوچھیں)" the opening bracket would join the Latin text.
+    Pairs outside explicit embeddings get invisible marks (LRM or RLM) on both
+    sides of each bracket, which the rest of the algorithm then follows.
+    """
+    if not any(c in _OPENING for c in text):
+        return text
+    pairs: list[tuple[int, int]] = []
+    stack: list[tuple[str, int]] = []
+    depth = 0
+    for i, char in enumerate(text):
+        if char in (LRE, RLE):
+            depth += 1
+        elif char == PDF:
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in _OPENING:
+            stack.append((char, i))
+        elif depth == 0 and char in _CLOSING:
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == _CLOSING[char]:
+                    pairs.append((stack[k][1], i))
+                    del stack[k:]
+                    break
+    embedding = "R" if base_rtl else "L"
+    marks: dict[int, str] = {}
+    for open_at, close_at in pairs:
+        inside = {_strong(c) for c in text[open_at + 1:close_at]} - {None}
+        if embedding in inside:
+            direction = embedding
+        elif inside:
+            before = next((d for d in map(_strong, reversed(text[:open_at])) if d), embedding)
+            direction = before  # the context outside decides (N0 c.1 and c.2)
+        else:
+            continue
+        marks[open_at] = marks[close_at] = LRM if direction == "L" else RLM
+    if not marks:
+        return text
+    return "".join(f"{marks[i]}{c}{marks[i]}" if i in marks else c for i, c in enumerate(text))
 
 
 # -- bidi levels ---------------------------------------------------------------
@@ -127,7 +203,9 @@ _shaping_lock = threading.RLock()
 @dataclass(frozen=True)
 class Shaped:
     glyphs: ShapedStr
-    advance: float  # in 1/1000 of the font size
+    advance: float    # all three in 1/1000 of the font size
+    ink_top: float    # highest point drawn, above the baseline
+    ink_bottom: float  # lowest point drawn (negative: below the baseline)
 
 
 def shape(text: str, face: Face, rtl: bool, language: str) -> Shaped:
@@ -151,6 +229,7 @@ def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
     chars: list[str] = []
     data: list[ShapeData] = []
     total = 0.0
+    top = bottom = 0.0
     glyph_to_char = ttf.face.glyphToChar
     char_to_glyph = ttf.face.charToGlyph
     widths = ttf.face.charWidths
@@ -169,10 +248,15 @@ def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
             code = ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, advance)
         x_advance = ttf.pdfScale(pos.x_advance)
         total += x_advance
+        extents = hb_font.get_glyph_extents(gid)
+        if extents is not None:
+            glyph_top = pos.y_offset + extents.y_bearing
+            top = max(top, ttf.pdfScale(glyph_top))
+            bottom = min(bottom, ttf.pdfScale(glyph_top + extents.height))
         chars.append(chr(code))
         data.append(ShapeData(info.cluster, x_advance, ttf.pdfScale(pos.y_advance),
                               ttf.pdfScale(pos.x_offset), ttf.pdfScale(pos.y_offset), widths[code]))
-    return Shaped(ShapedStr("".join(chars), shapeData=data), total)
+    return Shaped(ShapedStr("".join(chars), shapeData=data), total, top, bottom)
 
 
 # -- pieces and lines -------------------------------------------------------------
@@ -196,12 +280,19 @@ class Piece:
     def rtl(self) -> bool:
         return self.level % 2 == 1
 
+    # Arabic-script fonts declare room for the tallest stacks of marks (Noto
+    # Nastaliq Urdu: 2.5 em per line); lines are spaced by the ink actually
+    # drawn instead, with a floor, so Nastaliq fits without wasting a page.
     @property
     def ascent(self) -> float:
+        if self.face.family in _INK_SPACED:
+            return max(self.shaped.ink_top + 60, 850.0) * self.size / 1000
         return self.face.font().face.ascent * self.size / 1000
 
     @property
     def descent(self) -> float:
+        if self.face.family in _INK_SPACED:
+            return max(60 - self.shaped.ink_bottom, 300.0) * self.size / 1000
         return -self.face.font().face.descent * self.size / 1000
 
 
@@ -311,6 +402,10 @@ def layout(text: str, style: Style, width: float, *, language: str = "en", base_
     text = sanitise(unicodedata.normalize("NFC", text)).strip()
     if base_rtl is None:
         base_rtl = is_rtl_text(text)
+    if base_rtl:
+        text = protect_ltr_data(text)
+    if base_rtl or any(_strong(c) == "R" and not c.isdigit() for c in text):
+        text = mark_bracket_pairs(text, base_rtl)
     if align is None:
         align = "right" if base_rtl else "left"
     base_level = 1 if base_rtl else 0
