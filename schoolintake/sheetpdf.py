@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from . import __version__, sheettext as T
 from .directory import ProviderService
+from .fonts import Face, Family
 from .i18n import SOURCE_LANGUAGE, translator
 from .languages import LANGUAGE_CODES, language as language_info
 from .services import service_category
@@ -189,8 +190,13 @@ class _SheetDrawer:
         c.setLineWidth(0.8)
         c.line(MARGIN, bottom - 2, PAGE_WIDTH - MARGIN, bottom - 2)
         y = bottom - 10
-        title = T.HANDOUT_TITLE if content.handout else T.REFERRAL_TITLE
-        y = self._draw_stack(self._blocks(self.words.pair(title), "title", CONTENT_WIDTH), 0, y) - 3
+        if content.handout:
+            # A handout is about one service: its name is the title, and each
+            # block below is one provider of it.
+            title = self.words.pair(service_category(content.services[0].category).name)
+        else:
+            title = self.words.pair(T.REFERRAL_TITLE)
+        y = self._draw_stack(self._blocks(title, "title", CONTENT_WIDTH), 0, y) - 3
         if content.prepared_for and not content.handout:
             y = self._draw_stack(self._blocks(self.words.pair(T.PREPARED_FOR, name=content.prepared_for),
                                               "name", CONTENT_WIDTH), 0, y) - 2
@@ -227,8 +233,11 @@ class _SheetDrawer:
         url = provider.url if provider else ""
         main_width = CONTENT_WIDTH - (QR_COLUMN if url else 0) - 16
         value_width = main_width - LABEL_WIDTH - GUTTER
-        name = w.pair(service_category(service.category).name)
-        heading = self._blocks(name._replace(local=f"{w.number(index)}. {name.local}"), "heading", main_width)
+        if self.content.handout and provider is not None:
+            name = Said(provider.organization_name, None, w.rtl)
+        else:
+            name = w.pair(service_category(service.category).name)
+        heading = self._blocks(name._replace(local=f"{w.number(index)}. {embed(name.local)}"), "heading", main_width)
         rows = [(self._blocks(label, "label", LABEL_WIDTH),
                  [b for value in values for b in self._blocks(value, "value", value_width)])
                 for label, values in self._rows(service)]
@@ -346,7 +355,12 @@ def render(contents: Sequence[SheetContent], *, title: str | None = None) -> byt
     """Draw sheets into one PDF and return its bytes (nothing touches the disk)."""
     buffer = io.BytesIO()
     first = contents[0]
-    canvas = Canvas(buffer, pagesize=letter, pageCompression=1, lang=_bcp47(first.language))
+    # A bundled font as the initial font: otherwise ReportLab declares
+    # Helvetica on every page, a font that is not embedded.
+    initial = Face(Family.LATIN, False)
+    initial.font()
+    canvas = Canvas(buffer, pagesize=letter, pageCompression=1, lang=_bcp47(first.language),
+                    initialFontName=initial.name)
     words = _Words(first.language, first.bilingual)
     canvas.setTitle(title or words.pair(T.HANDOUT_TITLE if first.handout else T.REFERRAL_TITLE)[0])
     canvas.setAuthor("")

@@ -12,9 +12,13 @@ A paragraph in logical order goes through the steps a text engine takes:
 5. per line, rule L1 (trailing spaces take the paragraph level) and rule L2
    (reverse runs from the highest level down), then drawing left to right.
 
-Every shaped piece is wrapped in a marked-content span whose ActualText is its
-logical text, so copying or extracting text from the PDF gives words in
-reading order even where glyphs are ligatures or contextual forms.
+Glyphs that stand for one character carry that character in the PDF's text
+layer (Arabic contextual forms carry their presentation-form code points).
+Pieces with glyphs that have no character of their own (Bengali conjuncts,
+Nastaliq ligatures) are wrapped in a marked-content span whose ActualText is
+their logical text, so copying and searching still work; right-to-left pieces
+are tagged only when they need it, because readers apply their own bidi to
+the glyphs' characters.
 
 Data put inside translated sentences (a name, a phone number, a URL) should be
 wrapped with :func:`embed` so its own direction is kept: a phone number inside
@@ -206,6 +210,7 @@ class Shaped:
     advance: float    # all three in 1/1000 of the font size
     ink_top: float    # highest point drawn, above the baseline
     ink_bottom: float  # lowest point drawn (negative: below the baseline)
+    private: bool = False  # some glyph has no character of its own
 
 
 def shape(text: str, face: Face, rtl: bool, language: str) -> Shaped:
@@ -230,6 +235,7 @@ def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
     data: list[ShapeData] = []
     total = 0.0
     top = bottom = 0.0
+    private = False
     glyph_to_char = ttf.face.glyphToChar
     char_to_glyph = ttf.face.charToGlyph
     widths = ttf.face.charWidths
@@ -246,6 +252,7 @@ def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
             # form): ReportLab gives it a private code point for the subset.
             advance = ttf.pdfScale(hb_font.get_glyph_h_advance(gid))
             code = ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, advance)
+            private = True
         x_advance = ttf.pdfScale(pos.x_advance)
         total += x_advance
         extents = hb_font.get_glyph_extents(gid)
@@ -256,7 +263,7 @@ def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
         chars.append(chr(code))
         data.append(ShapeData(info.cluster, x_advance, ttf.pdfScale(pos.y_advance),
                               ttf.pdfScale(pos.x_offset), ttf.pdfScale(pos.y_offset), widths[code]))
-    return Shaped(ShapedStr("".join(chars), shapeData=data), total, top, bottom)
+    return Shaped(ShapedStr("".join(chars), shapeData=data), total, top, bottom, private)
 
 
 # -- pieces and lines -------------------------------------------------------------
@@ -279,6 +286,14 @@ class Piece:
     @property
     def rtl(self) -> bool:
         return self.level % 2 == 1
+
+    @property
+    def needs_actual_text(self) -> bool:
+        """Glyphs with no character of their own (conjuncts, Nastaliq ligatures)
+        need the span's text for copy and search; right-to-left glyphs that
+        all map to characters are better left to the reader's own bidi."""
+        return not self.rtl or self.shaped.private
+
 
     # Arabic-script fonts declare room for the tallest stacks of marks (Noto
     # Nastaliq Urdu: 2.5 em per line); lines are spaced by the ink actually
@@ -533,9 +548,12 @@ def _draw_line(canvas: Canvas, line: Line, x: float, baseline: float, style: Sty
                 text.setTextRenderMode(2 if synthetic else 0)
             text.setFont(piece.face.font().fontName, piece.size)
             text.setTextOrigin(x, baseline)
-            text._code.append(f"/Span<</ActualText{_actual_text(piece.text)}>>BDC")
+            tagged = piece.needs_actual_text
+            if tagged:
+                text._code.append(f"/Span<</ActualText{_actual_text(piece.text)}>>BDC")
             text._textOut(piece.shaped.glyphs)
-            text._code.append("EMC")
+            if tagged:
+                text._code.append("EMC")
         x += piece.width
     if synthetic:
         text.setTextRenderMode(0)
