@@ -164,31 +164,48 @@ def _attaches_to_previous(char: str) -> bool:
 
 
 def assign_families(text: str, language: str) -> list[Family]:
-    """The family that draws each character of ``text`` (see the module doc)."""
+    """The family that draws each character of ``text`` (see the module doc).
+
+    Shared characters (digits, punctuation, spaces) are taken as runs: a run
+    such as "212-639-9675" is drawn by one font that has all of it (the font
+    of the text before it if it can), so a phone number never mixes designs.
+    """
     primary = primary_family(language)
     result: list[Family] = []
     current: Family | None = None
-    for char in text:
+    i = 0
+    n = len(text)
+    while i < n:
+        char = text[i]
         if current is not None and _attaches_to_previous(char) and (covers(current, char) or char in "\u200c\u200d"):
             result.append(current)
+            i += 1
             continue
         if char in _INVISIBLE:
             result.append(current or primary)
+            i += 1
             continue
         preferred = script_family(char, language)
-        candidates: list[Family] = []
-        if preferred is not None:
-            candidates.append(preferred)
-        else:
-            if current is not None:
-                candidates.append(current)
-            candidates.append(primary)
+        if preferred is None:
+            end = i
+            while end < n and script_family(text[end], language) is None and not _attaches_to_previous(text[end]):
+                end += 1
+            run = [c for c in text[i:end] if c not in _INVISIBLE]
+            candidates = ([current] if current is not None else []) + [primary] + list(_CHAIN)
+            whole = next((f for f in candidates if all(covers(f, c) for c in run)), None)
+            if whole is not None:
+                result.extend([whole] * (end - i))
+                current = whole
+                i = end
+                continue
+        candidates = [preferred] if preferred is not None else ([current] if current is not None else []) + [primary]
         candidates.extend(_CHAIN)
         chosen = next((family for family in candidates if covers(family, char)), None)
         if chosen is None:
-            chosen = Family.LATIN  # drawn as U+FFFD, see resolve_text
+            chosen = Family.LATIN  # drawn as U+FFFD, see sanitise
         result.append(chosen)
         current = chosen
+        i += 1
     return result
 
 

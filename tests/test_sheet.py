@@ -306,3 +306,55 @@ def test_core_modules_do_not_import_qt() -> None:
             "print([m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# -- command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli(db_path: Path, fast_kdf: None, monkeypatch: pytest.MonkeyPatch):
+    from schoolintake import cli as cli_module
+    from tests.conftest import PASSPHRASE
+
+    monkeypatch.setenv("SCHOOLINTAKE_PASSPHRASE", PASSPHRASE)
+
+    def run(*args: str) -> int:
+        return cli_module.main(["--db", str(db_path), *args])
+
+    return run
+
+
+def test_cli_sheet_for_a_referral(cli, store, referral_id: int, tmp_path: Path, capsys) -> None:
+    outdir = tmp_path / "out"
+    outdir.mkdir()
+    out = outdir / "sheet.pdf"
+    assert cli("sheet", str(referral_id), "--out", str(out)) == 0
+    text = poppler_text(out.read_bytes())
+    assert "রহিমা" in text and "Referral sheet" in text
+    out_ar = outdir / "sheet-ar.pdf"
+    assert cli("sheet", str(referral_id), "--out", str(out_ar), "--language", "ar", "--no-english") == 0
+    assert "Referral sheet" not in _nfkc(pypdf_text(out_ar.read_bytes()))
+    assert sorted(p.name for p in outdir.iterdir()) == ["sheet-ar.pdf", "sheet.pdf"]  # no staging files left
+
+
+def test_cli_blank_handout_and_pack(cli, tmp_path: Path) -> None:
+    handout = tmp_path / "esl-pl.pdf"
+    assert cli("sheet", "--blank", "--service", "esl", "--language", "pl", "--out", str(handout)) == 0
+    assert "Lekcje angielskiego" in poppler_text(handout.read_bytes())
+    pack = tmp_path / "pack.pdf"
+    assert cli("sheet", "--pack", "--service", "idnyc", "--out", str(pack)) == 0
+    assert page_count(pack.read_bytes()) >= len(LANGUAGE_CODES)
+
+
+@pytest.mark.parametrize("args", [
+    ("sheet", "--out", "x.pdf"),                                       # neither a referral nor a handout
+    ("sheet", "--blank", "--service", "esl", "--out", "x.pdf"),        # a handout needs a language
+    ("sheet", "--blank", "--language", "es", "--out", "x.pdf"),        # ... and a service
+    ("sheet", "1", "--service", "esl", "--out", "x.pdf"),              # --service is for handouts
+    ("sheet", "9999", "--out", "x.pdf"),                               # no such referral
+])
+def test_cli_sheet_errors_write_nothing(cli, args: tuple[str, ...], tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert cli(*args) != 0
+    assert "error" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
