@@ -104,7 +104,13 @@ class Face:
         return self.bold and _FILES[self.family].bold is None
 
     def font(self) -> TTFont:
-        return _registered(self.family, self.bold)
+        font = _FONTS.get((self.family, self.bold))
+        if font is None:
+            font = _FONTS[(self.family, self.bold)] = _registered(self.family, self.bold)
+        return font
+
+
+_FONTS: dict[tuple[Family, bool], TTFont] = {}
 
 
 _lock = threading.Lock()
@@ -129,12 +135,18 @@ def _registered(family: Family, bold: bool) -> TTFont:
 
 
 def covers(family: Family, char: str) -> bool:
-    return ord(char) in _cmap(family)
+    cmap = _CMAPS.get(family)
+    if cmap is None:
+        cmap = _CMAPS[family] = frozenset(_registered(family, False).face.charToGlyph)
+    return ord(char) in cmap
+
+
+_CMAPS: dict[Family, frozenset[int]] = {}
 
 
 @lru_cache(maxsize=None)
-def _cmap(family: Family) -> frozenset[int]:
-    return frozenset(_registered(family, False).face.charToGlyph)
+def _all_covered() -> frozenset[int]:
+    return frozenset().union(*(frozenset(_registered(f, False).face.charToGlyph) for f in Family))
 
 
 def script_family(char: str, language: str) -> Family | None:
@@ -215,12 +227,14 @@ _INVISIBLE = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u
 
 def drawable(char: str) -> bool:
     """True if some bundled font has a glyph for ``char``."""
-    return char in _INVISIBLE or _attaches_to_previous(char) or any(covers(f, char) for f in Family)
+    return ord(char) in _all_covered() or char in _INVISIBLE or _attaches_to_previous(char)
 
 
 def sanitise(text: str) -> str:
     """Replace characters no bundled font can draw (emoji, rare scripts) by U+FFFD;
     control characters become spaces."""
+    if text.isascii() and text.isprintable():
+        return text
     out = []
     for char in text:
         if char in "\t\n\r":

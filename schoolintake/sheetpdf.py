@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import segno
@@ -143,14 +144,20 @@ class _SheetDrawer:
 
     # -- text helpers ------------------------------------------------------------------
 
-    def _blocks(self, said: Said, style: str, width: float, align: str | None = None) -> list[TextBlock]:
-        """Paragraphs for a text and its English line beneath, in smaller grey type."""
+    def _blocks(self, said: Said, style: str, width: float, align: str | None = None,
+                personal: bool = False) -> list[TextBlock]:
+        """Paragraphs for a text and its English line beneath, in smaller grey type.
+
+        ``personal`` text (the name) is laid out without the layout caches, so
+        it does not stay in memory once the sheet is drawn.
+        """
         align = align or self.align
+        cache = not personal
         blocks = [layout(said.local, self.styles[style], width, language=self.content.language,
-                         base_rtl=said.rtl, align=align)] if said.local else []
+                         base_rtl=said.rtl, align=align, cache=cache)] if said.local else []
         if said.english:
             blocks.append(layout(said.english, self.styles[style + "_en"], width, language=SOURCE_LANGUAGE,
-                                 align=align))
+                                 align=align, cache=cache))
         return blocks
 
     def _draw_stack(self, blocks: Sequence[TextBlock], offset: float, top: float, gap: float = 1.0) -> float:
@@ -199,7 +206,7 @@ class _SheetDrawer:
         y = self._draw_stack(self._blocks(title, "title", CONTENT_WIDTH), 0, y) - 3
         if content.prepared_for and not content.handout:
             y = self._draw_stack(self._blocks(self.words.pair(T.PREPARED_FOR, name=content.prepared_for),
-                                              "name", CONTENT_WIDTH), 0, y) - 2
+                                              "name", CONTENT_WIDTH, personal=True), 0, y) - 2
         y = self._draw_stack(self._blocks(self.words.pair(T.INTRO), "text", CONTENT_WIDTH), 0, y)
         return y - 6
 
@@ -327,10 +334,15 @@ def _short_url(url: str) -> str:
     return url.split("://", 1)[-1].rstrip("/")
 
 
+@lru_cache(maxsize=512)
+def _qr_matrix(data: str) -> tuple[tuple[int, ...], ...]:
+    # Directory URLs recur on every sheet; encoding one costs milliseconds.
+    return tuple(tuple(row) for row in segno.make(data, error="m", micro=False).matrix)
+
+
 def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
     """A QR code (error correction M) as vector rectangles, lower-left corner at (x, y)."""
-    qr = segno.make(data, error="m", micro=False)
-    matrix = qr.matrix
+    matrix = _qr_matrix(data)
     n = len(matrix)
     module = size / n
     canvas.setFillColorRGB(0, 0, 0)

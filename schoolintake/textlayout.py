@@ -159,16 +159,15 @@ def mark_bracket_pairs(text: str, base_rtl: bool) -> str:
 # -- bidi levels ---------------------------------------------------------------
 
 
-def bidi_levels(text: str, base_rtl: bool) -> list[int]:
+def bidi_levels(text: str, base_rtl: bool, *, cache: bool = True) -> list[int]:
     """The resolved embedding level of every character (rules X1-I2)."""
     if not base_rtl and not any(ord(c) >= _STRONG_RTL_START and unicodedata.bidirectional(c) in ("R", "AL", "AN")
                                 or c in _BIDI_CONTROLS for c in text):
         return [0] * len(text)
-    return list(_levels_cached(text, base_rtl))
+    return list((_levels_cached if cache else _levels)(text, base_rtl))
 
 
-@lru_cache(maxsize=4096)
-def _levels_cached(text: str, base_rtl: bool) -> tuple[int, ...]:
+def _levels(text: str, base_rtl: bool) -> tuple[int, ...]:
     storage = _uba.get_empty_storage()
     storage["base_level"] = 1 if base_rtl else 0
     storage["base_dir"] = "R" if base_rtl else "L"
@@ -199,6 +198,9 @@ def _levels_cached(text: str, base_rtl: bool) -> tuple[int, ...]:
     return tuple(levels)
 
 
+_levels_cached = lru_cache(maxsize=4096)(_levels)
+
+
 # -- shaping --------------------------------------------------------------------
 
 _shaping_lock = threading.RLock()
@@ -213,16 +215,19 @@ class Shaped:
     private: bool = False  # some glyph has no character of its own
 
 
-def shape(text: str, face: Face, rtl: bool, language: str) -> Shaped:
-    """Shape ``text`` with HarfBuzz; glyphs come out in visual order."""
+def shape(text: str, face: Face, rtl: bool, language: str, *, cache: bool = True) -> Shaped:
+    """Shape ``text`` with HarfBuzz; glyphs come out in visual order.
+
+    ``cache=False`` for personal text (a name), which must not linger in a
+    process-wide cache.
+    """
     with _shaping_lock:
-        return _shape_cached(text, face, rtl, language)
+        return (_shape_cached if cache else _shape)(text, face, rtl, language)
 
 
-@lru_cache(maxsize=20000)
-def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
+def _shape(text: str, face: Face, rtl: bool, language: str) -> Shaped:
     ttf = face.font()
-    hb_font = ttf.hbFont(1000)
+    hb_font = _hb_font(face)
     buf = uharfbuzz.Buffer()
     buf.cluster_level = uharfbuzz.BufferClusterLevel.MONOTONE_CHARACTERS
     buf.add_str(text)
@@ -231,6 +236,8 @@ def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
     buf.guess_segment_properties()
     buf.flags = uharfbuzz.BufferFlags.REMOVE_DEFAULT_IGNORABLES
     uharfbuzz.shape(hb_font, buf, _FEATURES)
+    scale = 1000.0 / hb_font.scale[0]  # font units to 1/1000 em, as ReportLab measures
+    ink = face.family in _INK_SPACED
     chars: list[str] = []
     data: list[ShapeData] = []
     total = 0.0
@@ -250,20 +257,34 @@ def _shape_cached(text: str, face: Face, rtl: bool, language: str) -> Shaped:
         else:
             # A glyph with no character of its own (a conjunct, a contextual
             # form): ReportLab gives it a private code point for the subset.
-            advance = ttf.pdfScale(hb_font.get_glyph_h_advance(gid))
-            code = ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, advance)
+            code = ttf.hbAddPrivate(hb_font.glyph_to_string(gid), gid, hb_font.get_glyph_h_advance(gid) * scale)
             private = True
-        x_advance = ttf.pdfScale(pos.x_advance)
+        x_advance = pos.x_advance * scale
         total += x_advance
-        extents = hb_font.get_glyph_extents(gid)
-        if extents is not None:
-            glyph_top = pos.y_offset + extents.y_bearing
-            top = max(top, ttf.pdfScale(glyph_top))
-            bottom = min(bottom, ttf.pdfScale(glyph_top + extents.height))
+        if ink:
+            extents = hb_font.get_glyph_extents(gid)
+            if extents is not None:
+                glyph_top = pos.y_offset + extents.y_bearing
+                top = max(top, glyph_top * scale)
+                bottom = min(bottom, (glyph_top + extents.height) * scale)
         chars.append(chr(code))
-        data.append(ShapeData(info.cluster, x_advance, ttf.pdfScale(pos.y_advance),
-                              ttf.pdfScale(pos.x_offset), ttf.pdfScale(pos.y_offset), widths[code]))
+        data.append(ShapeData(info.cluster, x_advance, pos.y_advance * scale, pos.x_offset * scale,
+                              pos.y_offset * scale, widths[code]))
     return Shaped(ShapedStr("".join(chars), shapeData=data), total, top, bottom, private)
+
+
+_HB_FONTS: dict[Face, uharfbuzz.Font] = {}
+
+
+def _hb_font(face: Face) -> uharfbuzz.Font:
+    # One HarfBuzz font per face, reused (callers hold _shaping_lock).
+    font = _HB_FONTS.get(face)
+    if font is None:
+        font = _HB_FONTS[face] = face.font().hbFont(1000)
+    return font
+
+
+_shape_cached = lru_cache(maxsize=20000)(_shape)
 
 
 # -- pieces and lines -------------------------------------------------------------
@@ -380,7 +401,7 @@ def _break_allowed_after(text: str, i: int, anywhere: bool) -> bool:
 
 
 def _pieces(text: str, levels: Sequence[int], families: Sequence[Family], style: Style,
-            language: str, anywhere: bool = False) -> list[Piece]:
+            language: str, anywhere: bool = False, cache: bool = True) -> list[Piece]:
     pieces: list[Piece] = []
     face_cache: dict[Family, Face] = {}
     start = 0
@@ -399,7 +420,7 @@ def _pieces(text: str, levels: Sequence[int], families: Sequence[Family], style:
             if face is None:
                 face = face_cache[family] = Face(family, style.bold)
             level = levels[start]
-            pieces.append(Piece(chunk, face, style.size, level, shape(chunk, face, level % 2 == 1, language),
+            pieces.append(Piece(chunk, face, style.size, level, shape(chunk, face, level % 2 == 1, language, cache=cache),
                                 _is_break_char(chunk[0]), brk))
         elif pieces and brk:
             pieces[-1].break_after = True
@@ -408,12 +429,21 @@ def _pieces(text: str, levels: Sequence[int], families: Sequence[Family], style:
 
 
 def layout(text: str, style: Style, width: float, *, language: str = "en", base_rtl: bool | None = None,
-           align: Align | None = None) -> TextBlock:
+           align: Align | None = None, cache: bool = True) -> TextBlock:
     """Lay out one paragraph of logical text in a column ``width`` points wide.
 
     ``base_rtl`` None takes the paragraph direction from its first strong
     character; ``align`` None aligns to the start side of that direction.
+    Layouts are cached (labels and directory texts recur on every sheet);
+    pass ``cache=False`` for personal text such as a name.
     """
+    if cache:
+        return _layout_cached(text, style, width, language, base_rtl, align)
+    return _layout(text, style, width, language, base_rtl, align, False)
+
+
+def _layout(text: str, style: Style, width: float, language: str, base_rtl: bool | None, align: Align | None,
+            cache: bool = True) -> TextBlock:
     text = sanitise(unicodedata.normalize("NFC", text)).strip()
     if base_rtl is None:
         base_rtl = is_rtl_text(text)
@@ -426,12 +456,23 @@ def layout(text: str, style: Style, width: float, *, language: str = "en", base_
     base_level = 1 if base_rtl else 0
     if not text:
         return TextBlock([], width, align, style)
-    levels = bidi_levels(text, base_rtl)
+    levels = bidi_levels(text, base_rtl, cache=cache)
     families = assign_families(text, language)
-    pieces = _pieces(text, levels, families, style, language)
+    pieces = _pieces(text, levels, families, style, language, cache=cache)
     lines = [_finish_line(line, base_level, style) for line in _break_lines(
-        pieces, width, lambda sub: _pieces(*_slice(text, levels, families, sub), style, language, anywhere=True))]
+        pieces, width,
+        lambda sub: _pieces(*_slice(text, levels, families, sub), style, language, anywhere=True, cache=cache))]
     return TextBlock(lines, width, align, style)
+
+
+_layout_cached = lru_cache(maxsize=8192)(_layout)
+
+
+def clear_caches() -> None:
+    """Forget every cached layout, shaping and bidi result (call on lock)."""
+    _layout_cached.cache_clear()
+    _shape_cached.cache_clear()
+    _levels_cached.cache_clear()
 
 
 def _slice(text: str, levels: Sequence[int], families: Sequence[Family], sub: list[Piece]
@@ -532,29 +573,53 @@ def _actual_text(text: str) -> str:
     return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
 
 
+def _runs(pieces: Sequence[Piece]) -> list[list[Piece]]:
+    """Consecutive pieces drawn with one text operation: same font and size,
+    and left to right unless their glyphs carry their own text."""
+    runs: list[list[Piece]] = []
+    for piece in pieces:
+        if runs:
+            last = runs[-1][-1]
+            mergeable = (piece.face == last.face and piece.size == last.size
+                         and not ((piece.rtl and piece.shaped.private) or (last.rtl and last.shaped.private)))
+            if mergeable:
+                runs[-1].append(piece)
+                continue
+        runs.append([piece])
+    # Spaces at either end of a run are not drawn: the next run is placed anyway.
+    return [run for run in runs if not all(p.is_space for p in run)]
+
+
 def _draw_line(canvas: Canvas, line: Line, x: float, baseline: float, style: Style) -> None:
     if not line.pieces:
         return
     canvas.setFillColorRGB(*style.color)
     text = canvas.beginText()
     synthetic = False
+    offsets: dict[int, float] = {}
+    position = x
     for piece in line.pieces:
-        if not piece.is_space:
-            if piece.face.synthetic_bold != synthetic:
-                synthetic = piece.face.synthetic_bold
-                if synthetic:
-                    canvas.setStrokeColorRGB(*style.color)
-                    canvas.setLineWidth(piece.size * 0.035)
-                text.setTextRenderMode(2 if synthetic else 0)
-            text.setFont(piece.face.font().fontName, piece.size)
-            text.setTextOrigin(x, baseline)
-            tagged = piece.needs_actual_text
-            if tagged:
-                text._code.append(f"/Span<</ActualText{_actual_text(piece.text)}>>BDC")
-            text._textOut(piece.shaped.glyphs)
-            if tagged:
-                text._code.append("EMC")
-        x += piece.width
+        offsets[id(piece)] = position
+        position += piece.width
+    for run in _runs(line.pieces):
+        first = run[0]
+        if first.face.synthetic_bold != synthetic:
+            synthetic = first.face.synthetic_bold
+            if synthetic:
+                canvas.setStrokeColorRGB(*style.color)
+                canvas.setLineWidth(first.size * 0.035)
+            text.setTextRenderMode(2 if synthetic else 0)
+        text.setFont(first.face.font().fontName, first.size)
+        text.setTextOrigin(offsets[id(first)], baseline)
+        glyphs = first.shaped.glyphs
+        for piece in run[1:]:
+            glyphs = glyphs + piece.shaped.glyphs
+        tagged = any(p.needs_actual_text and not p.is_space for p in run)
+        if tagged:
+            text._code.append(f"/Span<</ActualText{_actual_text(''.join(p.text for p in run))}>>BDC")
+        text._textOut(glyphs)
+        if tagged:
+            text._code.append("EMC")
     if synthetic:
         text.setTextRenderMode(0)
     canvas.drawText(text)
