@@ -241,6 +241,10 @@ def sanitise(text: str) -> str:
             out.append(" ")
         elif unicodedata.category(char) == "Cc":
             continue
+        elif unicodedata.category(char) == "Co":
+            # Private-use code points mean nothing portable (ReportLab also
+            # borrows some for shaped glyphs): never draw them as typed.
+            out.append(REPLACEMENT_CHARACTER)
         elif drawable(char):
             out.append(char)
         else:

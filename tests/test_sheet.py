@@ -247,6 +247,10 @@ def test_referral_sheet_from_the_store(store, referral_id: int) -> None:
     # Nothing personal beyond the first name: no notes, no parent phone.
     assert "zebra-note" not in text and "555-0199" not in text and "Prefers" not in text
     assert b"zebra" not in data
+    from pypdf import PdfReader
+
+    metadata = " ".join(str(v) for v in (PdfReader(io.BytesIO(data)).metadata or {}).values())
+    assert "রহিমা" not in metadata and "Referral sheet" not in metadata  # title in the sheet's language
 
 
 def test_other_language_prints_english(store) -> None:

@@ -69,6 +69,7 @@ def test_every_character_drawn_has_a_font_with_its_glyph() -> None:
 
 def test_characters_no_font_has_become_replacement() -> None:
     assert sanitise("Ana 🙂\x07") == f"Ana {REPLACEMENT_CHARACTER}"
+    assert sanitise("x\ue000") == f"x{REPLACEMENT_CHARACTER}"
     assert sanitise("a\nb\tc") == "a b c"
 
 
