@@ -324,6 +324,37 @@ def cmd_directory(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from .sheet import render_blank_handout, render_handout_pack, render_referral_sheet, write_pdf
+
+    if args.blank or args.pack:
+        if args.referral_id is not None:
+            raise InvalidInput(_("A blank handout has no referral: leave out the referral id."))
+        if not args.service:
+            raise InvalidInput(_("Name the service of the handout with --service."))
+        if args.pack and args.language:
+            raise InvalidInput(_("--pack prints every language; leave out --language."))
+        if not args.pack and not args.language:
+            raise InvalidInput(_("Name the language of the handout with --language (or use --pack)."))
+    elif args.referral_id is None:
+        raise InvalidInput(_("Give a referral id, or --blank (or --pack) with --service for a handout."))
+    elif args.service:
+        raise InvalidInput(_("--service is for blank handouts (with --blank or --pack)."))
+    with _open(args) as store:
+        if args.pack:
+            data = render_handout_pack(store, args.service)
+        elif args.blank:
+            data = render_blank_handout(store, args.service, args.language, english=args.english)
+        else:
+            data = render_referral_sheet(store, args.referral_id, language=args.language, english=args.english)
+    written = write_pdf(args.out, data)
+    # The log says that a sheet was written, never for whom.
+    log.info("sheet: %s written (%d bytes)", "pack" if args.pack else "handout" if args.blank else "referral sheet",
+             len(data))
+    print(_("Sheet written to {path}.").format(path=written))
+    return 0
+
+
 def _write_atomically(path: Path, text: str) -> None:
     staged = path.with_name(f".{path.name}.tmp")
     with staged.open("w", encoding="utf-8") as fh:
@@ -435,6 +466,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", nargs="?", help=_("JSON file to import from or export to"))
     p.add_argument("--search", help=_("only services matching this text"))
     p.set_defaults(func=cmd_directory)
+
+    p = sub.add_parser("sheet", help=_("write a referral sheet, or a blank service handout, as PDF"))
+    p.add_argument("referral_id", type=_positive, nargs="?", metavar="REFERRAL_ID")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE.pdf", help=_("the PDF file to write"))
+    p.add_argument("--language", choices=PARENT_LANGUAGE_CODES, metavar="CODE",
+                   help=_("sheet language (default: the parent's): {codes}").format(codes=", ".join(PARENT_LANGUAGE_CODES)))
+    p.add_argument("--english", action=argparse.BooleanOptionalAction, default=True,
+                   help=_("print English alongside the sheet language (default: yes)"))
+    p.add_argument("--blank", action="store_true", help=_("a handout with no personal data, for events"))
+    p.add_argument("--pack", action="store_true", help=_("a handout in every language, in one PDF"))
+    p.add_argument("--service", choices=SERVICE_CODES, metavar="CODE",
+                   help=_("the service of the handout: {codes}").format(codes=", ".join(SERVICE_CODES)))
+    p.set_defaults(func=cmd_sheet)
 
     return parser
 
