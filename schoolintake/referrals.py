@@ -270,15 +270,16 @@ def count_referrals(store: Store, flt: ReferralFilter = ReferralFilter()) -> int
     return int(store.query(f"SELECT {what} FROM {search.table}{search.where_sql()}", tuple(search.params))[0][0])
 
 
+#: Read from the covering index line_by_referral (migration 4) alone.
+SUMMARY_LINES_SQL = "SELECT referral_id, service, status FROM referral_line WHERE referral_id IN ({marks}) ORDER BY id"
+
+
 def summaries(store: Store, ids: Sequence[int]) -> list[ReferralSummary]:
     if not ids:
         return []
     marks = ",".join("?" * len(ids))
     lines: dict[int, list[tuple[str, str]]] = {}
-    for referral_id, service, status in store.query(
-        f"SELECT referral_id, service, status FROM referral_line WHERE referral_id IN ({marks}) ORDER BY id",
-        tuple(ids),
-    ):
+    for referral_id, service, status in store.query(SUMMARY_LINES_SQL.format(marks=marks), tuple(ids)):
         lines.setdefault(referral_id, []).append((service, status))
     rows = {
         row[0]: row
