@@ -190,3 +190,18 @@ def test_negative_page_arguments_are_refused(store: Store) -> None:
     with pytest.raises(InvalidInput):
         list_referrals(store, offset=-1)
     assert list_referrals(store, ReferralFilter(since=date(2000, 1, 1))) == []
+
+
+def test_migration_4_measures_its_index_where_statistics_exist(filled: Store) -> None:
+    # Put the database back at version 3, measured by ANALYZE (as populate leaves it).
+    filled.execute("DROP INDEX line_by_referral")
+    filled.execute("PRAGMA user_version = 3")
+    filled.execute("ANALYZE")
+    path = filled.path
+    filled.close()
+    with Store.open(path, PASSPHRASE) as migrated:
+        assert migrated.schema_version >= 4
+        assert migrated.query("SELECT count(*) FROM sqlite_stat1 WHERE idx = 'line_by_referral'")[0][0] == 1
+        ids = (1, 2, 3)
+        plan = _plan(migrated, SUMMARY_LINES_SQL.format(marks="?,?,?"), ids)
+        assert any("COVERING INDEX line_by_referral" in line for line in plan), plan
