@@ -322,12 +322,12 @@ MONTHLY_LINE_COUNTS_SQL = (
     "SELECT service, language, status, n FROM monthly_line_count"
     " WHERE month = ? AND n > 0 ORDER BY service, language, status"
 )
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def monthly_line_counts(store: Store, month: str) -> list[LineCount]:
     """Counts by service × language × current outcome for ``month`` (YYYY-MM)."""
-    if not _MONTH.match(month):
+    if not _MONTH.fullmatch(month):
         raise InvalidInput(_("{month!r} is not a month; write it as YYYY-MM.").format(month=month))
     return [
         LineCount(service, language, Status(status), n)

@@ -29,7 +29,7 @@ from schoolintake.referrals import (
     page_sql,
     summaries,
 )
-from schoolintake.store import Store
+from schoolintake.store import CACHE_KIB, Store
 
 from .conftest import PASSPHRASE, TODAY
 
@@ -172,7 +172,7 @@ def test_monthly_counts_equal_a_recount_of_the_service_lines(filled: Store) -> N
     assert monthly_line_counts(filled, "1999-01") == []
 
 
-@pytest.mark.parametrize("month", ["2026-13", "2026-1", "26-10", "2026-10-01", ""])
+@pytest.mark.parametrize("month", ["2026-13", "2026-1", "26-10", "2026-10-01", "2026-10\n", ""])
 def test_monthly_counts_refuse_what_is_not_a_month(store: Store, month: str) -> None:
     with pytest.raises(InvalidInput, match="YYYY-MM"):
         monthly_line_counts(store, month)
@@ -205,3 +205,9 @@ def test_migration_4_measures_its_index_where_statistics_exist(filled: Store) ->
         ids = (1, 2, 3)
         plan = _plan(migrated, SUMMARY_LINES_SQL.format(marks="?,?,?"), ids)
         assert any("COVERING INDEX line_by_referral" in line for line in plan), plan
+
+
+def test_the_store_keeps_a_large_page_cache(store: Store) -> None:
+    # Decrypting a page costs more than reading it; lists revisit pages.
+    assert store.query("PRAGMA cache_size")[0][0] == -CACHE_KIB
+    assert CACHE_KIB >= 16 * 1024

@@ -67,7 +67,7 @@ from schoolintake.referrals import (  # noqa: E402
 from schoolintake.schema import migrate  # noqa: E402
 from schoolintake.services import SERVICE_CATEGORIES  # noqa: E402
 from schoolintake.site import save_site  # noqa: E402
-from schoolintake.store import Store  # noqa: E402
+from schoolintake.store import CACHE_KIB, Store  # noqa: E402
 
 LANGUAGE_CODES = [language.code for language in LANGUAGES] + [OTHER_LANGUAGE]
 SERVICE_CODES = [category.code for category in SERVICE_CATEGORIES]
@@ -161,6 +161,7 @@ _PRAGMAS = (
     "PRAGMA foreign_keys = ON",
     "PRAGMA secure_delete = ON",
     "PRAGMA busy_timeout = 5000",
+    f"PRAGMA cache_size = -{CACHE_KIB:d}",
 )
 
 
