@@ -9,8 +9,10 @@ The screen is a heuristic that errs towards asking.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 
 # Terms are matched case-insensitively on word boundaries (for scripts that
 # use spaces) or as substrings (for CJK, which does not). Each language lists
@@ -74,6 +76,42 @@ def _normalise(text: str) -> str:
     return unicodedata.normalize("NFC", text).casefold()
 
 
+def _bounded(needle: str) -> str:
+    return rf"(?<!\w){re.escape(needle)}(?!\w)"
+
+
+@dataclass(frozen=True)
+class _Screen:
+    """The term lists compiled once: the screen runs on every save."""
+
+    #: Per language: (term, a pattern on word boundaries or None, the needle).
+    terms: dict[str, tuple[tuple[str, re.Pattern[str] | None, str], ...]]
+    #: Every bounded term in one pattern, and every CJK needle: when neither
+    #: matches (nearly always) there is nothing to report.
+    any_bounded: re.Pattern[str]
+    substrings: tuple[str, ...]
+
+
+@functools.cache
+def _screen() -> _Screen:
+    terms: dict[str, tuple[tuple[str, re.Pattern[str] | None, str], ...]] = {}
+    bounded: list[str] = []
+    substrings: list[str] = []
+    for code, words in SENSITIVE_TERMS.items():
+        compiled = []
+        for term in words:
+            needle = _normalise(term)
+            if code in _NO_SPACE_SCRIPTS:
+                compiled.append((term, None, needle))
+                substrings.append(needle)
+            else:
+                compiled.append((term, re.compile(_bounded(needle)), needle))
+                bounded.append(re.escape(needle))
+        terms[code] = tuple(compiled)
+    any_bounded = re.compile(r"(?<!\w)(?:" + "|".join(bounded) + r")(?!\w)")
+    return _Screen(terms, any_bounded, tuple(substrings))
+
+
 def sensitive_terms(text: str, ui_language: str = "en") -> list[str]:
     """Terms in ``text`` that suggest immigration status or a forbidden identifier.
 
@@ -85,18 +123,16 @@ def sensitive_terms(text: str, ui_language: str = "en") -> list[str]:
         return []
     haystack = _normalise(text)
     found: list[str] = []
-    languages = [ui_language] + [code for code in SENSITIVE_TERMS if code != ui_language]
-    for code in languages:
-        for term in SENSITIVE_TERMS.get(code, ()):
-            needle = _normalise(term)
-            if code in _NO_SPACE_SCRIPTS:
-                hit = needle in haystack
-            else:
-                hit = re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
-            if hit and term not in found:
-                found.append(term)
-    for pattern in _IDENTIFIER_PATTERNS:
-        for match in pattern.finditer(text):
+    screen = _screen()
+    if screen.any_bounded.search(haystack) or any(needle in haystack for needle in screen.substrings):
+        languages = [ui_language] + [code for code in SENSITIVE_TERMS if code != ui_language]
+        for code in languages:
+            for term, pattern, needle in screen.terms.get(code, ()):
+                hit = needle in haystack if pattern is None else pattern.search(haystack) is not None
+                if hit and term not in found:
+                    found.append(term)
+    for identifier in _IDENTIFIER_PATTERNS:
+        for match in identifier.finditer(text):
             found.append(match.group(0))
     return found
 

@@ -5,6 +5,7 @@ One set of functions for the command line, the GUI and the tests.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -177,18 +178,34 @@ class ReferralSummary:
     follow_up_on: date | None
 
 
-def _filter_sql(flt: ReferralFilter) -> tuple[str, list[Any]]:
-    """SQL selecting (referral_id, referred_on) of matching referrals.
+@dataclass(frozen=True)
+class _Search:
+    """Where a filter is answered, and its conditions."""
+
+    table: str
+    id_col: str
+    where: list[str]
+    params: list[Any]
+    #: A referral may match through two of its lines (e.g. two services
+    #: both "connected"); only then must the ids be made distinct.
+    may_repeat: bool
+
+    def where_sql(self) -> str:
+        return " WHERE " + " AND ".join(self.where) if self.where else ""
+
+
+def _search(flt: ReferralFilter) -> _Search:
+    """The conditions of a filter, on one table and one of its indexes.
 
     When the filter names a service or a status the search runs on the
     service lines (each has its referral's date and language), otherwise on
-    referrals; both have an index for every combination of filters.
+    referrals. Each combination of equality filters has an index ending in
+    (referred_on, id), so a newest-first page is read straight off the
+    index and stops after one page: no sort, no scan of the other rows.
     """
     params: list[Any] = []
-    if flt.service or flt.status:
-        table, id_col = "referral_line", "referral_id"
-    else:
-        table, id_col = "referral", "id"
+    on_lines = bool(flt.service or flt.status)
+    table, id_col = ("referral_line", "referral_id") if on_lines else ("referral", "id")
     where: list[str] = []
     if flt.service:
         where.append("service = ?")
@@ -206,35 +223,57 @@ def _filter_sql(flt: ReferralFilter) -> tuple[str, list[Any]]:
         where.append("referred_on <= ?")
         params.append(flt.until.isoformat())
     if flt.text.strip():
-        # Names are few per screen: the text filter narrows after the indexed ones.
+        # No index can serve a search inside names (they are few, short and
+        # optional): the matching ids are collected once, by one pass over the
+        # referrals, and the list's index is walked as for any other filter.
         where.append(f"{id_col} IN (SELECT id FROM referral WHERE first_name LIKE ? ESCAPE '\\'"
                      " OR first_name LIKE ? ESCAPE '\\')")
         needle = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.extend([needle + "%", "% " + needle + "%"])
-    sql = f"SELECT DISTINCT {id_col} AS rid, referred_on FROM {table}"
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    return sql, params
+    # (referral_id, service) is unique, so with a service named no referral repeats.
+    return _Search(table, id_col, where, params, may_repeat=on_lines and not flt.service)
 
 
 def list_referrals(store: Store, flt: ReferralFilter = ReferralFilter(), *, limit: int = PAGE_SIZE,
-                   offset: int = 0, newest_first: bool = True) -> list[ReferralSummary]:
-    """One page of matching referrals, newest first (or oldest first)."""
+                   offset: int = 0, after: ReferralSummary | None = None,
+                   newest_first: bool = True) -> list[ReferralSummary]:
+    """One page of matching referrals, newest first (or oldest first).
+
+    ``after`` continues from the last row of the previous page (keyset
+    paging): it costs the same at any depth, whereas ``offset`` reads and
+    skips every earlier row, which shows from a few thousand rows on.
+    """
     if limit < 0 or offset < 0:
         raise InvalidInput(_("The page size and offset cannot be negative."))
-    sql, params = _filter_sql(flt)
-    order = "DESC" if newest_first else "ASC"
-    page = store.query(
-        f"SELECT rid FROM ({sql}) ORDER BY referred_on {order}, rid {order} LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    )
-    ids = [row[0] for row in page]
+    sql, params = page_sql(flt, limit=limit, offset=offset, after=after, newest_first=newest_first)
+    ids = [row[0] for row in store.query(sql, params)]
     return summaries(store, ids)
 
 
+def page_sql(flt: ReferralFilter, *, limit: int = PAGE_SIZE, offset: int = 0,
+             after: ReferralSummary | None = None, newest_first: bool = True) -> tuple[str, tuple[Any, ...]]:
+    """The query behind :func:`list_referrals` (exposed for EXPLAIN checks)."""
+    search = _search(flt)
+    where, params = list(search.where), list(search.params)
+    order, beyond = ("DESC", "<") if newest_first else ("ASC", ">")
+    if after is not None:
+        where.append(f"(referred_on, {search.id_col}) {beyond} (?, ?)")
+        params.extend([after.referred_on.isoformat(), after.id])
+    distinct = "DISTINCT " if search.may_repeat else ""
+    conditions = " WHERE " + " AND ".join(where) if where else ""
+    sql = (f"SELECT {distinct}{search.id_col}, referred_on FROM {search.table}{conditions}"
+           f" ORDER BY referred_on {order}, {search.id_col} {order} LIMIT ? OFFSET ?")
+    return sql, (*params, limit, offset)
+
+
 def count_referrals(store: Store, flt: ReferralFilter = ReferralFilter()) -> int:
-    sql, params = _filter_sql(flt)
-    return int(store.query(f"SELECT count(*) FROM ({sql})", tuple(params))[0][0])
+    search = _search(flt)
+    what = f"count(DISTINCT {search.id_col})" if search.may_repeat else "count(*)"
+    return int(store.query(f"SELECT {what} FROM {search.table}{search.where_sql()}", tuple(search.params))[0][0])
+
+
+#: Read from the covering index line_by_referral (migration 4) alone.
+SUMMARY_LINES_SQL = "SELECT referral_id, service, status FROM referral_line WHERE referral_id IN ({marks}) ORDER BY id"
 
 
 def summaries(store: Store, ids: Sequence[int]) -> list[ReferralSummary]:
@@ -242,10 +281,7 @@ def summaries(store: Store, ids: Sequence[int]) -> list[ReferralSummary]:
         return []
     marks = ",".join("?" * len(ids))
     lines: dict[int, list[tuple[str, str]]] = {}
-    for referral_id, service, status in store.query(
-        f"SELECT referral_id, service, status FROM referral_line WHERE referral_id IN ({marks}) ORDER BY id",
-        tuple(ids),
-    ):
+    for referral_id, service, status in store.query(SUMMARY_LINES_SQL.format(marks=marks), tuple(ids)):
         lines.setdefault(referral_id, []).append((service, status))
     rows = {
         row[0]: row
@@ -270,6 +306,35 @@ def summaries(store: Store, ids: Sequence[int]) -> list[ReferralSummary]:
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class LineCount:
+    """Service lines referred in a month with one service, language and outcome."""
+
+    service: str
+    language: str
+    status: Status
+    n: int
+
+
+#: Read from the counts the triggers keep (migration 3), by its primary key:
+#: the cost depends on the number of categories, not of referrals.
+MONTHLY_LINE_COUNTS_SQL = (
+    "SELECT service, language, status, n FROM monthly_line_count"
+    " WHERE month = ? AND n > 0 ORDER BY service, language, status"
+)
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def monthly_line_counts(store: Store, month: str) -> list[LineCount]:
+    """Counts by service × language × current outcome for ``month`` (YYYY-MM)."""
+    if not _MONTH.fullmatch(month):
+        raise InvalidInput(_("{month!r} is not a month; write it as YYYY-MM.").format(month=month))
+    return [
+        LineCount(service, language, Status(status), n)
+        for service, language, status, n in store.query(MONTHLY_LINE_COUNTS_SQL, (month,))
+    ]
 
 
 def follow_ups_due(store: Store, today: date | None = None, *, limit: int = PAGE_SIZE) -> list[ReferralSummary]:
