@@ -6,6 +6,7 @@ One set of functions for the command line, the GUI and the tests.
 from __future__ import annotations
 
 import re
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -223,15 +224,24 @@ def _search(flt: ReferralFilter) -> _Search:
         where.append("referred_on <= ?")
         params.append(flt.until.isoformat())
     if flt.text.strip():
-        # No index can serve a search inside names (they are few, short and
-        # optional): the matching ids are collected once, by one pass over the
-        # referrals, and the list's index is walked as for any other filter.
-        where.append(f"{id_col} IN (SELECT id FROM referral WHERE first_name LIKE ? ESCAPE '\\'"
-                     " OR first_name LIKE ? ESCAPE '\\')")
-        needle = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params.extend([needle + "%", "% " + needle + "%"])
+        # Each word typed is a prefix of a word of the name, in any script,
+        # ignoring case and accents (the FTS5 index of migration 5).
+        query = name_match_query(flt.text)
+        if query is None:
+            where.append("0")  # only punctuation was typed: no name matches
+        else:
+            where.append(f"{id_col} IN (SELECT rowid FROM referral_name WHERE referral_name MATCH ?)")
+            params.append(query)
     # (referral_id, service) is unique, so with a service named no referral repeats.
     return _Search(table, id_col, where, params, may_repeat=on_lines and not flt.service)
+
+
+def name_match_query(text: str) -> str | None:
+    """An FTS5 query matching names with a word starting with each typed word."""
+    words = re.findall(r"[^\W_]+", text)
+    if not words:
+        return None
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
 
 
 def list_referrals(store: Store, flt: ReferralFilter = ReferralFilter(), *, limit: int = PAGE_SIZE,

@@ -247,12 +247,42 @@ def _measure_new_index(conn: Connection) -> None:
         conn.execute("ANALYZE line_by_referral")
 
 
+# Search-as-you-type on first names: an FTS5 index over referral.first_name
+# (external content, so no second copy of the names), with Unicode case and
+# diacritic folding and prefix indexes for the first keystrokes. It lives in
+# the encrypted file like everything else; "secure-delete" makes a purge or
+# an edit really remove the old tokens instead of leaving them until a merge.
+_V5_NAME_SEARCH = """
+CREATE VIRTUAL TABLE referral_name USING fts5(
+    first_name, content = 'referral', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3'
+);
+INSERT INTO referral_name (referral_name, rank) VALUES ('secure-delete', 1);
+INSERT INTO referral_name (rowid, first_name) SELECT id, first_name FROM referral;
+
+-- Every referral is a document, named or not: FTS5's integrity check (run by
+-- `schoolintake check`) expects the index to cover every content row.
+CREATE TRIGGER referral_name_added AFTER INSERT ON referral BEGIN
+    INSERT INTO referral_name (rowid, first_name) VALUES (NEW.id, NEW.first_name);
+END;
+
+CREATE TRIGGER referral_name_removed AFTER DELETE ON referral BEGIN
+    INSERT INTO referral_name (referral_name, rowid, first_name) VALUES ('delete', OLD.id, OLD.first_name);
+END;
+
+CREATE TRIGGER referral_name_changed AFTER UPDATE OF first_name ON referral BEGIN
+    INSERT INTO referral_name (referral_name, rowid, first_name) VALUES ('delete', OLD.id, OLD.first_name);
+    INSERT INTO referral_name (rowid, first_name) VALUES (NEW.id, NEW.first_name);
+END;
+"""
+
 MIGRATIONS: Sequence[Migration] = (
     Migration(1, "referrals, service lines, outcome history, site, settings", _V1_CORE),
     Migration(2, "provider directory (Open Referral HSDS)", _V2_DIRECTORY),
     Migration(3, "monthly counts kept by triggers; list indexes", _V3_COUNTS),
     Migration(4, "covering index for the services on a page of referrals", _V4_LINE_SUMMARY,
               _measure_new_index),
+    Migration(5, "full-text index of first names for search-as-you-type", _V5_NAME_SEARCH),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

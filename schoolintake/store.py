@@ -409,6 +409,11 @@ class Store:
                     problems.append(f"sqlite: {row}")
             for row in self.query("PRAGMA foreign_key_check"):
                 problems.append(f"foreign key: {row}")
+            if self.query("SELECT 1 FROM sqlite_master WHERE name = 'referral_name'"):
+                try:
+                    self.conn.execute("INSERT INTO referral_name (referral_name, rank) VALUES ('integrity-check', 1)")
+                except sqlcipher3.DatabaseError as error:
+                    problems.append(f"name index: {error}")
         except StoreError as error:
             # A page that fails decryption stops SQLite's own walk of the file.
             problems.append(f"sqlite: {error}")

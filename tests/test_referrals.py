@@ -155,3 +155,38 @@ def test_counts_follow_every_change(store: Store) -> None:
     assert store.query("SELECT sum(n) FROM monthly_line_count WHERE month = '2026-10'") == [(0,)]
     assert store.query("SELECT sum(n) FROM monthly_line_count WHERE month = '2026-09' AND language = 'ur'") == [(2,)]
     assert store.integrity_problems() == []
+
+
+def test_name_search_in_every_script_ignores_case_and_accents(store: Store) -> None:
+    names = {"María José": "jose", "Ольга": "ОЛЬ", "রুমা": "রু", "王芳": "王", "فاطمة": "فا", "지영": "지",
+             "Zoë": "zoe", "Jean-Pierre": "pierre"}
+    ids = {name: add_referral(store, new(first_name=name), today=TODAY) for name in names}
+    for name, typed in names.items():
+        assert [r.id for r in list_referrals(store, ReferralFilter(text=typed))] == [ids[name]], typed
+    assert [r.id for r in list_referrals(store, ReferralFilter(text="maria jo"))] == [ids["María José"]]
+    assert list_referrals(store, ReferralFilter(text='"')) == []
+    assert count_referrals(store, ReferralFilter(text="jo", language="bn")) == 1
+    assert count_referrals(store, ReferralFilter(text="jo", language="es")) == 0
+
+
+def test_name_index_follows_edits_and_purges(store: Store) -> None:
+    from schoolintake.retention import purge_personal_data
+
+    old = add_referral(store, new(first_name="Wilhelmina", referred_on=TODAY - timedelta(days=500)), today=TODAY)
+    assert count_referrals(store, ReferralFilter(text="wilh")) == 1
+    purge_personal_data(store, 365, today=TODAY)
+    assert count_referrals(store, ReferralFilter(text="wilh")) == 0
+    # The tokens are gone from the index itself, not only hidden by the content table.
+    assert store.query("SELECT count(*) FROM referral_name WHERE referral_name MATCH 'wilhelmina'") == [(0,)]
+    store.execute("UPDATE referral SET first_name = 'Bo' WHERE id = ?", (old,))
+    assert count_referrals(store, ReferralFilter(text="bo")) == 1
+    store.execute("DELETE FROM referral WHERE id = ?", (old,))
+    assert count_referrals(store, ReferralFilter(text="bo")) == 0
+    assert store.integrity_problems() == []
+
+
+def test_integrity_check_sees_a_stale_name_index(store: Store) -> None:
+    add_referral(store, new(first_name="Ana"), today=TODAY)
+    store.execute("DROP TRIGGER referral_name_changed")
+    store.execute("UPDATE referral SET first_name = 'Bea'")
+    assert any(p.startswith("name index") for p in store.integrity_problems())
