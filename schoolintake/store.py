@@ -131,7 +131,7 @@ def _salt_of(path: Path) -> bytes:
     return head
 
 
-def _connect_keyed(path: Path, mode: str, key: bytes, salt: bytes | None = None) -> Connection:
+def _connect_keyed(path: Path, mode: str, key: keys.DerivedKey, salt: bytes | None = None) -> Connection:
     try:
         conn = sqlcipher3.connect(_uri(path, mode), uri=True, isolation_level=None)
     except sqlcipher3.DatabaseError as error:
@@ -139,7 +139,8 @@ def _connect_keyed(path: Path, mode: str, key: bytes, salt: bytes | None = None)
     # SQLCipher logs decryption failures to stderr by default; a wrong
     # passphrase is reported to the user by us, once, in plain words.
     conn.execute("PRAGMA cipher_log_level = NONE")
-    conn.execute(f"PRAGMA key = {keys.raw_key_pragma_value(key, salt)}")
+    conn.execute(f"PRAGMA key = {keys.raw_key_pragma_value(key.key, salt)}")
+    conn.execute(f"PRAGMA cipher_hmac_algorithm = {key.profile.hmac_algorithm}")
     return conn
 
 
@@ -213,7 +214,7 @@ class Store:
         salt = profile.new_salt()
         if not path.exists():
             _create_private(path)
-        conn = _connect_keyed(path, "rwc", profile.derive(passphrase, salt), salt)
+        conn = _connect_keyed(path, "rwc", keys.derive(profile, passphrase, salt), salt)
         try:
             _configure(conn)
             migrate(conn)
@@ -229,7 +230,7 @@ class Store:
         path = Path(path)
         salt = _salt_of(path)
         profile = keys.PROFILES[salt[0]]
-        conn = _connect_keyed(path, "rw", profile.derive(passphrase, salt))
+        conn = _connect_keyed(path, "rw", keys.derive(profile, passphrase, salt))
         _verify_key(conn, path)
         try:
             _check_not_truncated(conn, path)
@@ -310,12 +311,14 @@ class Store:
 
     # -- whole-file operations -----------------------------------------
 
-    def _export_to(self, target: Path, key: bytes, salt: bytes) -> None:
+    def _export_to(self, target: Path, key: keys.DerivedKey, salt: bytes) -> None:
         """Write a re-encrypted, verified copy of the database to ``target``."""
         _create_private(target)
         try:
-            self.conn.execute("ATTACH DATABASE ? AS export KEY ?", (str(target), f"x'{key.hex()}{salt.hex()}'"))
+            self.conn.execute("ATTACH DATABASE ? AS export KEY ?", (str(target), f"x'{key.key.hex()}{salt.hex()}'"))
             try:
+                # Before the first page is written: the copy takes its own profile's settings.
+                self.conn.execute(f"PRAGMA export.cipher_hmac_algorithm = {key.profile.hmac_algorithm}")
                 self.conn.execute("SELECT sqlcipher_export('export')")
                 self.conn.execute(f"PRAGMA export.user_version = {self.schema_version:d}")
             finally:
@@ -349,7 +352,7 @@ class Store:
         if not new_passphrase:
             raise StoreError(_("The passphrase cannot be empty."))
         salt = keys.STANDARD.new_salt()
-        key = keys.STANDARD.derive(new_passphrase, salt)
+        key = keys.derive(keys.STANDARD, new_passphrase, salt)
         staged = _temp_beside(self.path, "rekey")
         self._export_to(staged, key, salt)
         self._release_file()
@@ -374,7 +377,7 @@ class Store:
             raise StoreError(_("The folder {path} does not exist.").format(path=destination.parent))
         salt = profile.new_salt()
         staged = _temp_beside(destination, "backup")
-        self._export_to(staged, profile.derive(passphrase, salt), salt)
+        self._export_to(staged, keys.derive(profile, passphrase, salt), salt)
         os.replace(staged, destination)
         _fsync_dir(destination.parent)
         return destination
@@ -383,8 +386,7 @@ class Store:
     def _open_backup(path: Path, passphrase: str) -> Store:
         salt = _salt_of(path)
         profile = keys.PROFILES[salt[0]]
-        key = profile.derive(passphrase, salt)
-        conn = _connect_keyed(path, "ro", key)
+        conn = _connect_keyed(path, "ro", keys.derive(profile, passphrase, salt))
         _verify_key(conn, path)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
@@ -445,7 +447,7 @@ def restore(backup: Path, backup_passphrase: str, target: Path, target_passphras
         Store.open(target, target_passphrase)._release_file()
     source = Store._open_backup(Path(backup), backup_passphrase)
     salt = keys.STANDARD.new_salt()
-    key = keys.STANDARD.derive(target_passphrase, salt)
+    key = keys.derive(keys.STANDARD, target_passphrase, salt)
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     staged = _temp_beside(target, "restore")
     try:

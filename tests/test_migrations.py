@@ -64,7 +64,7 @@ FILLERS: dict[int, Callable] = {1: _fill_v1, 2: _fill_v2}  # type: ignore[type-a
 
 def _build_at(path: Path, version: int) -> None:
     salt = keys.FAST_FOR_TESTS.new_salt()
-    conn = _connect_keyed(path, "rwc", keys.FAST_FOR_TESTS.derive(PASSPHRASE, salt), salt)
+    conn = _connect_keyed(path, "rwc", keys.derive(keys.FAST_FOR_TESTS, PASSPHRASE, salt), salt)
     _configure(conn)
     for step in range(1, version + 1):
         migrate(conn, target=step)

@@ -141,6 +141,7 @@ def test_newer_schema_is_refused(db_path: Path) -> None:
     key = keys.FAST_FOR_TESTS.derive(PASSPHRASE, salt)
     conn = sqlcipher3.connect(str(db_path), isolation_level=None)
     conn.execute(f"PRAGMA key = {keys.raw_key_pragma_value(key)}")
+    conn.execute(f"PRAGMA cipher_hmac_algorithm = {keys.FAST_FOR_TESTS.hmac_algorithm}")
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(NewerSchema, match="newer version"):
@@ -266,3 +267,30 @@ def test_standard_kdf_is_the_default_and_costs_time(tmp_path: Path) -> None:
     # Not a speed target (see tests/bench), only proof that the KDF runs:
     # the fast test profile takes well under a millisecond.
     assert time.perf_counter() - started > 0.05
+
+
+def test_page_hmac_follows_the_profile(store: Store, tmp_path: Path) -> None:
+    assert store.query("PRAGMA cipher_hmac_algorithm") == [("HMAC_SHA256",)]
+    store.backup(tmp_path / "b.sib", "backup passphrase")
+    salt = (tmp_path / "b.sib").read_bytes()[:16]
+    derived = keys.derive(keys.PROFILES[salt[0]], "backup passphrase", salt)
+    wrong = keys.DerivedKey(derived.key, keys.KdfProfile(0, 1, 1, hmac_algorithm="HMAC_SHA512"))
+    from schoolintake.store import _connect_keyed, _verify_key
+
+    with pytest.raises(WrongPassphrase):  # the same key with the other HMAC does not open it
+        _verify_key(_connect_keyed(tmp_path / "b.sib", "ro", wrong), tmp_path / "b.sib")
+
+
+def test_files_of_an_earlier_profile_open_and_rekey_to_the_current_one(tmp_path: Path, fast_kdf: None) -> None:
+    earlier = keys.PROFILES[0xF7]
+    assert earlier.hmac_algorithm == "HMAC_SHA512"
+    path = tmp_path / "old.db"
+    with Store.create(path, PASSPHRASE, profile=earlier) as store:
+        rid = _add(store, "Old")
+    with Store.open(path, PASSPHRASE) as store:
+        assert store.query("PRAGMA cipher_hmac_algorithm") == [("HMAC_SHA512",)]
+        store.change_passphrase("a new passphrase for it")
+        assert store.query("PRAGMA cipher_hmac_algorithm") == [("HMAC_SHA256",)]
+    assert path.read_bytes()[0] == keys.FAST_FOR_TESTS.id
+    with Store.open(path, "a new passphrase for it") as store:
+        assert get_referral(store, rid).first_name == "Old"
