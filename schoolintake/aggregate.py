@@ -269,6 +269,18 @@ def published_cells(document: Mapping[str, Any]) -> dict[str, int | None]:
 WITHHELD = "·"
 
 
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK wide, combining marks none."""
+    import unicodedata
+
+    return sum(0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, *, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
 def _group_label(code: str) -> str:
     return _("Other languages") if code == OTHER_LANGUAGE else language_label(code)
 
@@ -283,12 +295,13 @@ def _grid(title: str, row_labels: Sequence[str], col_labels: Sequence[str], rows
         return WITHHELD if value is None else str(value)
 
     heads = list(col_labels) + [_("Total")]
-    first = max([len(title)] + [len(label) for label in row_labels] + [len(_("Total"))])
-    widths = [max(len(head), 5) for head in heads]
-    out = [title.ljust(first) + "  " + "  ".join(head.rjust(w) for head, w in zip(heads, widths))]
+    first = max([_width(title)] + [_width(label) for label in row_labels] + [_width(_("Total"))])
+    widths = [max(_width(head), 5) for head in heads]
+    out = [_pad(title, first) + "  " + "  ".join(_pad(head, w, right=True) for head, w in zip(heads, widths))]
     body = list(zip(row_labels, rows, row_totals)) + [(_("Total"), col_totals, total)]
     for label, values, end in body:
-        out.append(label.ljust(first) + "  " + "  ".join(cell(v).rjust(w) for v, w in zip(list(values) + [end], widths)))
+        out.append(_pad(label, first) + "  " + "  ".join(
+            _pad(cell(v), w, right=True) for v, w in zip(list(values) + [end], widths)))
     return out
 
 
@@ -308,10 +321,10 @@ def render(document: Mapping[str, Any]) -> str:
                                          k=document["disclosure"]["k"], mark=WITHHELD),
         "",
     ]
-    width = max(len(label) for label in groups + [_("Intake sessions"), _("Total")])
-    text.append(_("Intake sessions").ljust(width))
+    width = max(_width(label) for label in groups + [_("Total")])
+    text.append(_("Intake sessions"))
     for label, value in zip(groups + [_("Total")], sessions["by_language"] + [sessions["total"]]):
-        text.append("  " + label.ljust(width) + "  " + (WITHHELD if value is None else str(value)).rjust(6))
+        text.append("  " + _pad(label, width) + "  " + _pad(WITHHELD if value is None else str(value), 6, right=True))
     text.append("")
     text += _grid(_("Services by language"), services, groups, lines["by_service_language"], lines["service_totals"],
                   lines["language_totals"], lines["total"])

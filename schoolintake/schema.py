@@ -230,10 +230,61 @@ CREATE INDEX line_by_status_language ON referral_line (status, language, referre
 CREATE INDEX line_by_all ON referral_line (service, status, language, referred_on, referral_id);
 """
 
+# Aggregate reports: the site's signing key, every report revision prepared
+# (the exact bytes that leave, and the counts and pattern they came from, which
+# later corrections must take into account), and the history of sending.
+_V4_REPORTS = """
+CREATE TABLE site_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    private_key BLOB NOT NULL,
+    public_key BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE report_revision (
+    period TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    k INTEGER NOT NULL,
+    groups TEXT NOT NULL,
+    sessions TEXT NOT NULL,
+    cells TEXT NOT NULL,
+    suppressed TEXT NOT NULL,
+    protected TEXT NOT NULL,
+    envelope BLOB NOT NULL,
+    prepared_at TEXT NOT NULL,
+    released_at TEXT,
+    delivered_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (period, revision)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_event (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    period TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    destination TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'saved', 'failed', 'refused')),
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sync_event_by_time ON sync_event (at, id);
+"""
+
+
+def _make_site_key(conn: Connection) -> None:
+    from .sitekey import new_key_row
+
+    conn.execute("INSERT INTO site_key (id, private_key, public_key, created_at) VALUES (1, ?, ?, ?)",
+                 new_key_row())
+
+
 MIGRATIONS: Sequence[Migration] = (
     Migration(1, "referrals, service lines, outcome history, site, settings", _V1_CORE),
     Migration(2, "provider directory (Open Referral HSDS)", _V2_DIRECTORY),
     Migration(3, "monthly counts kept by triggers; list indexes", _V3_COUNTS),
+    Migration(4, "site signing key, report revisions, sync history", _V4_REPORTS, _make_site_key),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
