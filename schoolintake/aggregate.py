@@ -41,7 +41,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from . import __version__
-from .disclosure import Network, Pattern, protect
+from .disclosure import DisclosureError, Network, Pattern, audit, protect
 from .errors import InvalidInput
 from .i18n import _
 from .languages import OTHER_LANGUAGE, PARENT_LANGUAGE_CODES, language_label
@@ -187,16 +187,29 @@ def network(tables: Tables) -> Network:
 
 
 def withhold_everything(tables: Tables, k: int) -> Pattern:
-    """The pattern for a month with fewer than k sessions: nothing but zeros."""
+    """Every line cell withheld: for a month with fewer than k sessions (whose
+    session counts are then withheld too), or as the safe fallback."""
     keys = frozenset(tables.cells)
     return Pattern(keys, frozenset(key for key, value in tables.cells.items() if 0 < value < k), k)
 
 
 def suppress(tables: Tables, k: int, *, forced: Iterable[str] = (), fixed: Iterable[str] = (),
              also_protect: Iterable[str] = ()) -> Pattern:
+    """The suppression pattern for a month's tables, checked before it is used.
+
+    Should the search ever fail, or its result not pass the exact check, the
+    month is withheld whole rather than published unsafely.
+    """
     if 0 < tables.total_sessions < k:
         return withhold_everything(tables, k)
-    return protect(network(tables), k, forced=forced, fixed=fixed, also_protect=also_protect)
+    net = network(tables)
+    try:
+        pattern = protect(net, k, forced=forced, fixed=fixed, also_protect=also_protect)
+    except DisclosureError:
+        return withhold_everything(tables, k)
+    if audit(net, pattern):
+        return withhold_everything(tables, k)
+    return pattern
 
 
 # -- the payload -----------------------------------------------------------
