@@ -218,13 +218,14 @@ def _filter_sql(flt: ReferralFilter) -> tuple[str, list[Any]]:
 
 
 def list_referrals(store: Store, flt: ReferralFilter = ReferralFilter(), *, limit: int = PAGE_SIZE,
-                   offset: int = 0) -> list[ReferralSummary]:
-    """One page of matching referrals, newest first."""
+                   offset: int = 0, newest_first: bool = True) -> list[ReferralSummary]:
+    """One page of matching referrals, newest first (or oldest first)."""
     if limit < 0 or offset < 0:
         raise InvalidInput(_("The page size and offset cannot be negative."))
     sql, params = _filter_sql(flt)
+    order = "DESC" if newest_first else "ASC"
     page = store.query(
-        f"SELECT rid FROM ({sql}) ORDER BY referred_on DESC, rid DESC LIMIT ? OFFSET ?",
+        f"SELECT rid FROM ({sql}) ORDER BY referred_on {order}, rid {order} LIMIT ? OFFSET ?",
         (*params, limit, offset),
     )
     ids = [row[0] for row in page]
@@ -277,9 +278,10 @@ def follow_ups_due(store: Store, today: date | None = None, *, limit: int = PAGE
     ids = [
         row[0]
         for row in store.query(
+            # Start from the open lines (few: old ones are settled) through the
+            # status index; walking follow-up dates instead took ~1 s at 100k.
             "SELECT r.id FROM referral r WHERE r.follow_up_on IS NOT NULL AND r.follow_up_on <= ?"
-            " AND EXISTS (SELECT 1 FROM referral_line l WHERE l.referral_id = r.id"
-            " AND l.status IN ('referred', 'contacted'))"
+            " AND r.id IN (SELECT referral_id FROM referral_line WHERE status IN ('referred', 'contacted'))"
             " ORDER BY r.follow_up_on, r.id LIMIT ?",
             (today.isoformat(), limit),
         )

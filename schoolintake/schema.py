@@ -290,12 +290,14 @@ MIGRATIONS: Sequence[Migration] = (
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 
-def migrate(conn: Connection, target: int = SCHEMA_VERSION) -> list[int]:
+def migrate(conn: Connection, target: int | None = None) -> list[int]:
     """Apply every migration above the database's version up to ``target``.
 
     Each step runs in its own transaction together with the version bump.
     Returns the versions applied.
     """
+    if target is None:
+        target = MIGRATIONS[-1].version
     applied: list[int] = []
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     for migration in MIGRATIONS:

@@ -71,6 +71,17 @@ def _temp_beside(target: Path, purpose: str) -> Path:
     return target.with_name(f".{target.name}.{purpose}{_TEMP_MARKER}{secrets.token_hex(4)}")
 
 
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only.
+
+    SQLite gives the -wal and -shm files the main file's permissions, so on a
+    laptop shared between OS accounts nobody else can even read the
+    ciphertext. (Windows ignores the mode; its user profile is private.)
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+
+
 def _remove_with_sidecars(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         with contextlib.suppress(FileNotFoundError):
@@ -192,8 +203,10 @@ class Store:
             raise StoreError(_("The passphrase cannot be empty."))
         if path.exists() and path.stat().st_size > 0:
             raise DatabaseExists(_("A database already exists at {path}.").format(path=path))
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         salt = profile.new_salt()
+        if not path.exists():
+            _create_private(path)
         conn = _connect_keyed(path, "rwc", profile.derive(passphrase, salt), salt)
         try:
             _configure(conn)
@@ -293,6 +306,7 @@ class Store:
 
     def _export_to(self, target: Path, key: bytes, salt: bytes) -> None:
         """Write a re-encrypted, verified copy of the database to ``target``."""
+        _create_private(target)
         try:
             self.conn.execute("ATTACH DATABASE ? AS export KEY ?", (str(target), f"x'{key.hex()}{salt.hex()}'"))
             try:
@@ -421,7 +435,7 @@ def restore(backup: Path, backup_passphrase: str, target: Path, target_passphras
     source = Store._open_backup(Path(backup), backup_passphrase)
     salt = keys.STANDARD.new_salt()
     key = keys.STANDARD.derive(target_passphrase, salt)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     staged = _temp_beside(target, "restore")
     try:
         source._export_to(staged, key, salt)

@@ -45,6 +45,19 @@ def test_file_is_encrypted_and_records_the_kdf_profile(tmp_path: Path) -> None:
         sqlite3.connect(path).execute("SELECT * FROM sqlite_master").fetchall()
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_database_backup_and_sidecars_are_private_to_the_owner(tmp_path: Path) -> None:
+    path = tmp_path / "private" / "a.db"
+    with Store.create(path, PASSPHRASE, profile=keys.FAST_FOR_TESTS) as store:
+        _add(store)
+        store.backup(tmp_path / "b.sib", "backup passphrase")
+        for file in (path, Path(str(path) + "-wal"), Path(str(path) + "-shm"), tmp_path / "b.sib"):
+            assert file.stat().st_mode & 0o077 == 0, file
+        store.change_passphrase("new passphrase here")
+        assert path.stat().st_mode & 0o077 == 0
+    assert path.parent.stat().st_mode & 0o077 == 0
+
+
 def test_pragmas_give_durable_commits_and_no_temp_files(store: Store) -> None:
     assert store.query("PRAGMA journal_mode")[0][0] == "wal"
     assert store.query("PRAGMA synchronous")[0][0] == 2  # FULL

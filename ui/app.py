@@ -1,44 +1,87 @@
-"""The application: a placeholder main window until the desktop issue lands.
-
-It opens the chosen database (the demo database with ``--demo``) and shows
-what it holds, so that the run command visibly works end to end.
-"""
+"""Starting the application: first-run set-up, the demo, or the unlock screen."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QLineEdit, QMainWindow, QMessageBox
-
-from schoolintake.demo import open_demo_database
-from schoolintake.errors import SchoolIntakeError
 from schoolintake.i18n import _
-from schoolintake.referrals import count_referrals
-from schoolintake.site import load_site
-from schoolintake.store import Store
+from schoolintake.setup_flow import FirstRunSetup
+
+from . import messages
+from .app_settings import AppSettings
+from .main_window import MainWindow, apply_ui_language
+from .operations import describe_error
+from .qt import QApplication
+from .session import Session
+
+
+def _once(session: Session, slot: Callable[[], None]) -> Callable[[], None]:
+    """Connect ``slot`` to the next ``opened`` only; returns the disconnector."""
+
+    def fire() -> None:
+        session.opened.disconnect(fire)
+        slot()
+
+    session.opened.connect(fire)
+    return lambda: session.opened.disconnect(fire)
+
+
+class Launcher:
+    """Decides what the user sees first; nothing here blocks, so tests drive it."""
+
+    def __init__(self, args: argparse.Namespace, settings: AppSettings | None = None,
+                 session: Session | None = None) -> None:
+        self.args = args
+        self.settings = settings or AppSettings()
+        apply_ui_language(self.settings.ui_language)
+        self.session = session or Session(args.db, demo=args.demo)
+        self.window = MainWindow(self.session, self.settings)
+        self.wizard: object | None = None
+
+    def start(self) -> None:
+        if self.args.demo:
+            # Synthetic data with a public passphrase: open it straight away.
+            from schoolintake.demo import open_demo_database
+
+            path = self.session.db_path
+            self._open(lambda: open_demo_database(path))
+        elif not self.session.db_path.exists():
+            from .wizard import FirstRunWizard
+
+            flow = FirstRunSetup(self.session.db_path, ui_language=self.settings.ui_language)
+            self.wizard = FirstRunWizard(flow)
+            self.wizard.accepted.connect(lambda: self._set_up(flow))
+            self.wizard.rejected.connect(QApplication.quit)
+            self.wizard.show()
+        else:
+            self.window.show_locked()
+            self.window.show()
+
+    def _set_up(self, flow: FirstRunSetup) -> None:
+        self.settings.ui_language = flow.ui_language
+        self.window.change_ui_language(flow.ui_language)
+        self._open(flow.create)
+
+    def _open(self, opener: Callable[[], object]) -> None:
+        self.window.show_opening()
+        self.window.show()
+        forget = _once(self.session, self.window.show_unlocked)
+
+        def failed(error: BaseException) -> None:
+            forget()
+            messages.show_error(self.window, describe_error(error))
+            self.window.show_locked()
+
+        self.session.open_with(opener, failed)  # type: ignore[arg-type]
 
 
 def run(args: argparse.Namespace) -> int:
-    app = QApplication.instance() or QApplication([])
+    app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("School Intake")
-    try:
-        if args.demo:
-            store = open_demo_database(args.db)
-        else:
-            secret, ok = QInputDialog.getText(None, _("Unlock"), _("Passphrase:"), QLineEdit.EchoMode.Password)
-            if not ok:
-                return 1
-            store = Store.open(args.db, secret)
-    except SchoolIntakeError as error:
-        QMessageBox.critical(None, "School Intake", str(error))
-        return 1
-    with store:
-        site = load_site(store)
-        total = count_referrals(store)
-    window = QMainWindow()
-    window.setWindowTitle(f"School Intake — {site.school_name}")
-    window.setCentralWidget(QLabel(_("{school} ({code}): {n} referrals").format(
-        school=site.school_name, code=site.doe_code, n=total)))
-    window.resize(640, 400)
-    window.show()
-    return app.exec()
+    launcher = Launcher(args)
+    launcher.start()
+    code = app.exec()
+    launcher.session.worker.shutdown()
+    return code

@@ -1,0 +1,260 @@
+"""The main window: menus, the lock, and which view is in the middle.
+
+Locked, the window shows only the unlock panel; unlocked, a fresh
+:class:`Workspace`. Locking throws the workspace and every open dialog away
+(so personal data is cleared from widgets, not covered), closes the store,
+clears the clipboard if it holds text copied from the app, and keeps only
+the unsaved form's draft and the current page in memory to put them back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from schoolintake.i18n import _, set_ui_language
+from schoolintake.languages import language
+from schoolintake.referral_form import ReferralDraft
+
+from . import messages
+from .app_settings import AppSettings
+from .idle import IdleWatcher
+from .operations import SETTINGS
+from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, Qt, QWidget
+from .session import Session
+from .sheet_actions import SheetActions
+from .unlock_panel import UnlockPanel
+from .widgets import FOCUS_STYLE
+from .workspace import PAGE_KEYS, Workspace, page_titles  # light: pages import lazily
+
+
+def apply_ui_language(code: str) -> None:
+    """Switch gettext and the layout direction (Arabic and Urdu mirror everything)."""
+    set_ui_language(code)
+    app = QApplication.instance()
+    if app is not None:
+        direction = Qt.LayoutDirection.RightToLeft if language(code).right_to_left else Qt.LayoutDirection.LeftToRight
+        app.setLayoutDirection(direction)  # type: ignore[attr-defined]
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, settings: AppSettings, sheets: SheetActions | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.settings = settings
+        self.sheets = sheets or SheetActions(session)
+        self.workspace: Workspace | None = None
+        self.unlock_panel: UnlockPanel | None = None
+        self.dialogs: list[QDialog] = []
+        self._saved_page = "home"
+        self._saved_draft: ReferralDraft | None = None
+        self._copied_digest: bytes | None = None
+        self.setStyleSheet(FOCUS_STYLE)
+        self.idle = IdleWatcher(session.idle_lock_minutes)
+        self.idle.idle.connect(self.lock)
+        clipboard = QApplication.clipboard()
+        clipboard.dataChanged.connect(self._clipboard_changed)
+        session.ops.changed.connect(self._changed)
+        self._build_menus()
+        geometry = settings.geometry
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 760)
+
+    # -- menus ----------------------------------------------------------
+
+    def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_menus(self) -> None:
+        self.menuBar().clear()
+        for action in self.actions():
+            self.removeAction(action)
+        self.setWindowTitle(_("School Intake") + (" — " + _("demo") if self.session.demo else ""))
+        file = self.menuBar().addMenu(_("&File"))
+        self.new_action = self._action(_("&New referral"), QKeySequence.StandardKey.New, self.new_referral)
+        self.save_action = self._action(_("&Save referral"), QKeySequence.StandardKey.Save,
+                                        lambda: self.save_form(print_after=False))
+        self.print_action = self._action(_("Save and &print"), QKeySequence.StandardKey.Print,
+                                         lambda: self.save_form(print_after=True))
+        self.lock_action = self._action(_("&Lock"), "Ctrl+L", self.lock)
+        self.quit_action = self._action(_("&Quit"), QKeySequence.StandardKey.Quit, self.close)
+        for action in (self.new_action, self.save_action, self.print_action):
+            file.addAction(action)
+        file.addSeparator()
+        file.addAction(self.lock_action)
+        file.addAction(self.quit_action)
+        go = self.menuBar().addMenu(_("&Go"))
+        self.page_actions: list[QAction] = []
+        for number, (key, title) in enumerate(page_titles().items(), start=1):
+            action = self._action(title, f"Ctrl+{number}", lambda _c=False, k=key: self.show_page(k))
+            go.addAction(action)
+            self.page_actions.append(action)
+        help_menu = self.menuBar().addMenu(_("&Help"))
+        help_menu.addAction(self._action(_("&Privacy"), None, self._privacy))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        unlocked = self.workspace is not None
+        for action in (self.new_action, self.save_action, self.print_action, self.lock_action, *self.page_actions):
+            action.setEnabled(unlocked)
+
+    def _privacy(self) -> None:
+        messages.show_info(self, _(
+            "School Intake keeps everything in an encrypted database on this computer. It never asks about "
+            "immigration status, citizenship or country of birth. Only counts, never a person, leave the computer."))
+
+    # -- locked / unlocked --------------------------------------------------
+
+    def show_locked(self) -> None:
+        self.idle.stop()
+        panel = UnlockPanel(self.session)
+        panel.unlocked.connect(self.show_unlocked)
+        self.unlock_panel = panel
+        self._replace_central(panel)
+        self._update_actions()
+        panel.focus()
+
+    def show_opening(self) -> None:
+        """While a new or demo database is being created: no unlock needed."""
+        from .widgets import note
+
+        self._replace_central(note(_("Preparing the database…")))
+
+    def show_unlocked(self) -> None:
+        self.unlock_panel = None
+        workspace = Workspace(self.session)
+        workspace.home.open_referral.connect(self.open_referral)
+        workspace.referrals.open_referral.connect(self.open_referral)
+        workspace.form.print_requested.connect(lambda rid: self.sheets.print(rid, self))
+        workspace.form.saved.connect(
+            lambda rid: self.statusBar().showMessage(_("Referral {id} saved.").format(id=rid), 8000))
+        workspace.settings.language_changed.connect(self.change_ui_language)
+        workspace.settings.lock_requested.connect(self.lock)
+        self.workspace = workspace
+        self._replace_central(workspace)
+        if self._saved_draft is not None:
+            workspace.form.set_draft(self._saved_draft)
+            self._saved_draft = None
+        workspace.show_page(self._saved_page)
+        workspace.focus_current_page()  # even if the page did not change
+        self._update_actions()
+        self.idle.set_timeout_ms(self.session.idle_lock_minutes * 60_000)
+        self.idle.start()
+
+    def _replace_central(self, widget: QWidget) -> None:
+        old = self.takeCentralWidget()
+        self.setCentralWidget(widget)
+        if old is not None:
+            old.hide()
+            old.deleteLater()
+
+    def _remember_state(self) -> None:
+        if self.workspace is None:
+            return
+        self._saved_page = self.workspace.current_key()
+        form = self.workspace.form
+        self._saved_draft = None if form.is_blank() else form.snapshot()
+
+    def lock(self) -> None:
+        """Clear every window that shows personal data and close the store."""
+        if self.workspace is None and self.unlock_panel is not None:
+            return
+        self._remember_state()
+        self._close_dialogs()
+        self._clear_clipboard()
+        self.workspace = None
+        self.statusBar().clearMessage()
+        self.session.lock()
+        self.show_locked()
+
+    def _close_dialogs(self) -> None:
+        for dialog in self.dialogs:
+            dialog.reject()
+            dialog.deleteLater()
+        self.dialogs.clear()
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QDialog) and widget.isVisible():
+                widget.reject()
+
+    # -- clipboard ------------------------------------------------------------
+
+    @staticmethod
+    def _digest(text: str) -> bytes:
+        return hashlib.sha256(text.encode("utf-8")).digest()
+
+    def _clipboard_changed(self) -> None:
+        clipboard = QApplication.clipboard()
+        if clipboard.ownsClipboard() or QApplication.activeWindow() is not None:
+            self._copied_digest = self._digest(clipboard.text())
+
+    def _clear_clipboard(self) -> None:
+        clipboard = QApplication.clipboard()
+        text = clipboard.text()
+        if clipboard.ownsClipboard() or (text and self._copied_digest == self._digest(text)):
+            clipboard.clear()
+        self._copied_digest = None
+
+    # -- actions ----------------------------------------------------------
+
+    def show_page(self, key: str) -> None:
+        if self.workspace is not None and key in PAGE_KEYS:
+            self.workspace.show_page(key)
+
+    def new_referral(self) -> None:
+        self.show_page("new")
+
+    def save_form(self, *, print_after: bool) -> None:
+        if self.workspace is None:
+            return
+        if self.workspace.current_key() != "new":
+            self.show_page("new")
+            return
+        self.workspace.form.save(print_after=print_after)
+
+    def open_referral(self, referral_id: int) -> None:
+        from .referral_detail import ReferralDialog
+
+        dialog = ReferralDialog(self.session, referral_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.print_requested.connect(lambda rid: self.sheets.print(rid, dialog))
+        dialog.preview_requested.connect(lambda rid: self.sheets.preview(rid, dialog))
+        dialog.save_pdf_requested.connect(lambda rid: self.sheets.save_as(rid, dialog))
+        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
+        self.dialogs.append(dialog)
+        dialog.show()
+
+    def change_ui_language(self, code: str) -> None:
+        """Switch language; the workspace is rebuilt, the unsaved form kept."""
+        self.settings.ui_language = code
+        self._remember_state()
+        apply_ui_language(code)
+        self._build_menus()
+        if self.workspace is not None:
+            self.workspace = None
+            self.show_unlocked()
+        elif self.unlock_panel is not None:
+            self.show_locked()
+
+    def _changed(self, changes: frozenset[str]) -> None:
+        if SETTINGS in changes and self.workspace is not None:
+            self.idle.set_timeout_ms(self.session.idle_lock_minutes * 60_000)
+            self.idle.start()
+
+    def closeEvent(self, event: object) -> None:  # type: ignore[override]
+        if self.workspace is not None and not self.workspace.form.is_blank():
+            if not messages.confirm(self, _("The new referral has not been saved. Quit anyway?")):
+                event.ignore()  # type: ignore[attr-defined]
+                return
+        self.settings.geometry = self.saveGeometry()
+        self.idle.dispose()
+        self._close_dialogs()
+        self.workspace = None
+        self.session.lock()
+        super().closeEvent(event)  # type: ignore[arg-type]

@@ -1,0 +1,148 @@
+"""The referrals list: search as you type, filters, a paged model."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from schoolintake.i18n import _
+from schoolintake.languages import PARENT_LANGUAGE_CODES, language_label
+from schoolintake.referral import ReferralFilter, Status
+from schoolintake.services import SERVICE_CATEGORIES
+
+from .operations import REFERRALS
+from .qt import (
+    QAbstractItemView, QCheckBox, QComboBox, QDate, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
+    QModelIndex, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
+)
+from .referral_model import DATE_COLUMN, ReferralTableModel
+from .session import Session
+from .widgets import heading, labelled
+
+SEARCH_DELAY_MS = 120
+
+
+def _pydate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class ReferralListPage(QWidget):
+    open_referral = Signal(int)
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading(_("Referrals")))
+
+        bar = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search by name or initials"))
+        self.search.setClearButtonEnabled(True)
+        labelled(self.search, _("Search referrals"))
+        self.status = QComboBox()
+        self.status.addItem(_("Any status"), None)
+        for status in Status:
+            self.status.addItem(status.label(), status.value)
+        labelled(self.status, _("Status filter"))
+        self.service = QComboBox()
+        self.service.addItem(_("Any service"), None)
+        for category in SERVICE_CATEGORIES:
+            self.service.addItem(category.label(), category.code)
+        labelled(self.service, _("Service filter"))
+        self.language = QComboBox()
+        self.language.addItem(_("Any language"), None)
+        for code in PARENT_LANGUAGE_CODES:
+            self.language.addItem(language_label(code), code)
+        labelled(self.language, _("Language filter"))
+        self.use_dates = QCheckBox(_("From"))
+        self.since = QDateEdit()
+        self.until = QDateEdit()
+        for edit in (self.since, self.until):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setEnabled(False)
+        today = session.today()
+        self.since.setDate(self._qdate(today - timedelta(days=30)))
+        self.until.setDate(self._qdate(today))
+        labelled(self.since, _("From date"))
+        labelled(self.until, _("To date"))
+        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 28)
+        bar.addWidget(self.search, 3)
+        for widget in (self.status, self.service, self.language, self.use_dates, self.since, QLabel(_("to")),
+                       self.until):
+            bar.addWidget(widget)
+        layout.addLayout(bar)
+
+        self.model = ReferralTableModel(session, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        labelled(self.table, _("Referrals"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        # Fixed row heights: the view never measures rows it has not shown.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.activated.connect(self._activated)
+        self.table.doubleClicked.connect(self._activated)
+        layout.addWidget(self.table, 1)
+        self.count_label = QLabel("")
+        self.count_label.setAccessibleName(_("Number of matching referrals"))
+        layout.addWidget(self.count_label)
+        self.model.counted.connect(
+            lambda n: self.count_label.setText(_("{n} matching referrals").format(n=f"{n:,}")))
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _t: self._timer.start())
+        for combo in (self.status, self.service, self.language):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.use_dates.toggled.connect(self._dates_toggled)
+        self.since.dateChanged.connect(lambda _d: self.apply_filter())
+        self.until.dateChanged.connect(lambda _d: self.apply_filter())
+        session.ops.changed.connect(self._changed)
+        self.loaded = False
+
+    def activate(self) -> None:
+        """Load on first show, so unlocking only pays for the home page."""
+        if not self.loaded:
+            self.loaded = True
+            self.apply_filter()
+
+    @staticmethod
+    def _qdate(value: date) -> QDate:
+        return QDate(value.year, value.month, value.day)
+
+    def _dates_toggled(self, on: bool) -> None:
+        self.since.setEnabled(on)
+        self.until.setEnabled(on)
+        self.apply_filter()
+
+    def current_filter(self) -> ReferralFilter:
+        status = self.status.currentData()
+        return ReferralFilter(
+            status=Status(status) if status else None,
+            service=self.service.currentData(),
+            language=self.language.currentData(),
+            since=_pydate(self.since.date()) if self.use_dates.isChecked() else None,
+            until=_pydate(self.until.date()) if self.use_dates.isChecked() else None,
+            text=self.search.text(),
+        )
+
+    def apply_filter(self) -> None:
+        self._timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def _changed(self, changes: frozenset[str]) -> None:
+        if REFERRALS in changes and self.loaded:
+            self.model.refresh()
+
+    def _activated(self, index: QModelIndex) -> None:
+        referral_id = self.model.data(index, Qt.ItemDataRole.UserRole)
+        if referral_id is not None:
+            self.open_referral.emit(int(referral_id))

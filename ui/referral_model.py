@@ -1,0 +1,170 @@
+"""A table model over the referrals that never loads them all.
+
+The row count comes from ``count_referrals``; rows are fetched a page at a
+time with ``list_referrals(limit, offset)`` on the database thread when the
+view first asks for them, and kept in a small LRU cache, so 100,000
+referrals cost a few pages of memory. A new filter bumps a generation
+number, so pages that arrive for an old filter are dropped.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any
+
+from schoolintake.i18n import _
+from schoolintake.languages import language_label
+from schoolintake.referral import ReferralFilter
+from schoolintake.referrals import ReferralSummary, count_referrals, list_referrals
+from schoolintake.services import service_category
+from schoolintake.store import Store
+
+from .qt import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from .session import Session
+
+PAGE_ROWS = 200
+CACHED_PAGES = 24
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def _columns() -> list[str]:
+    return [_("No."), _("Date"), _("Language"), _("Name"), _("Services"), _("Status"), _("Follow-up")]
+
+
+DATE_COLUMN = 1
+ID_COLUMN = 0
+
+
+class ReferralTableModel(QAbstractTableModel):
+    #: Emitted with the number of matching referrals whenever it is known.
+    counted = Signal(int)
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.filter = ReferralFilter()
+        self.newest_first = True
+        self._count = 0
+        self._pages: OrderedDict[int, list[ReferralSummary]] = OrderedDict()
+        self._pending: set[int] = set()
+        self._generation = 0
+        self._headers = _columns()
+
+    # -- filter and order ------------------------------------------------
+
+    def set_filter(self, flt: ReferralFilter) -> None:
+        self.filter = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation, flt = self._generation, self.filter
+        self._pending.clear()
+
+        def arrived(total: int) -> None:
+            if generation != self._generation:
+                return
+            self.beginResetModel()
+            self._pages.clear()
+            self._count = total
+            self.endResetModel()
+            self.counted.emit(total)
+
+        self.session.ops.query(lambda store: count_referrals(store, flt), arrived, owner=self)
+
+    def clear(self) -> None:
+        """Forget every row (on lock): nothing personal stays in the model."""
+        self._generation += 1
+        self.beginResetModel()
+        self._pages.clear()
+        self._pending.clear()
+        self._count = 0
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        # The store orders by date (then number); both columns sort that way.
+        if column not in (DATE_COLUMN, ID_COLUMN):
+            return
+        newest_first = order == Qt.SortOrder.DescendingOrder
+        if newest_first != self.newest_first:
+            self.newest_first = newest_first
+            self.refresh()
+
+    # -- Qt model API ----------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self._headers[section]
+        return None
+
+    def summary(self, row: int) -> ReferralSummary | None:
+        page, offset = divmod(row, PAGE_ROWS)
+        rows = self._pages.get(page)
+        if rows is None:
+            self._request(page)
+            return None
+        self._pages.move_to_end(page)
+        return rows[offset] if offset < len(rows) else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        item = self.summary(index.row())
+        if item is None:
+            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 else None
+        if role == Qt.ItemDataRole.UserRole:
+            return item.id
+        return self._cell(item, index.column())
+
+    @staticmethod
+    def _cell(item: ReferralSummary, column: int) -> str:
+        if column == 0:
+            return str(item.id)
+        if column == 1:
+            return item.referred_on.isoformat()
+        if column == 2:
+            return language_label(item.language)
+        if column == 3:
+            return item.first_name
+        if column == 4:
+            return ", ".join(service_category(s).label() for s in item.services)
+        if column == 5:
+            return ", ".join(dict.fromkeys(status.label() for status in item.statuses))
+        return item.follow_up_on.isoformat() if item.follow_up_on else ""
+
+    # -- paging ------------------------------------------------------------
+
+    def _request(self, page: int) -> None:
+        if page in self._pending:
+            return
+        self._pending.add(page)
+        generation, flt, newest = self._generation, self.filter, self.newest_first
+
+        def fetch(store: Store) -> list[ReferralSummary]:
+            return list_referrals(store, flt, limit=PAGE_ROWS, offset=page * PAGE_ROWS, newest_first=newest)
+
+        def arrived(rows: list[ReferralSummary]) -> None:
+            if generation != self._generation:
+                return
+            self._pending.discard(page)
+            self._pages[page] = rows
+            while len(self._pages) > CACHED_PAGES:
+                self._pages.popitem(last=False)
+            first = page * PAGE_ROWS
+            last = min(first + PAGE_ROWS, self._count) - 1
+            if last >= first:
+                self.dataChanged.emit(self.index(first, 0), self.index(last, self.columnCount() - 1))
+
+        self.session.ops.query(fetch, arrived, owner=self)
+
+    def loaded_rows(self) -> int:
+        return sum(len(rows) for rows in self._pages.values())

@@ -1,0 +1,251 @@
+"""Settings and admin: language, site, idle lock, retention; passphrase,
+backup, restore and the integrity check. Each button is one core call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from schoolintake.errors import InvalidInput
+from schoolintake.i18n import _, ui_language
+from schoolintake.languages import LANGUAGES
+from schoolintake.referral import Site
+from schoolintake.retention import apply_retention
+from schoolintake.site import load_site, save_site, set_setting, setting
+from schoolintake.store import Store, restore
+
+from . import messages
+from .operations import REFERRALS, SETTINGS, SITE
+from .passphrase_fields import PassphraseFields
+from .qt import (
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
+    QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget, Signal,
+)
+from .session import Session
+from .widgets import add_field, heading, note
+
+
+@dataclass(frozen=True)
+class SettingsValues:
+    site: Site
+    idle_lock_minutes: int
+    retention_days: int
+
+
+def load_values(store: Store) -> SettingsValues:
+    return SettingsValues(load_site(store), setting(store, "idle_lock_minutes"), setting(store, "retention_days"))
+
+
+class PassphraseDialog(QDialog):
+    """Asks for passphrases: optionally the current one, and a new one twice."""
+
+    def __init__(self, parent: QWidget | None, title: str, *, current_label: str = "", new: bool = True,
+                 explanation: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        layout = QVBoxLayout(self)
+        if explanation:
+            layout.addWidget(note(explanation))
+        form = QFormLayout()
+        self.current = QLineEdit()
+        self.current.setEchoMode(QLineEdit.EchoMode.Password)
+        if current_label:
+            add_field(form, current_label, self.current)
+        layout.addLayout(form)
+        self.fields = PassphraseFields() if new else None
+        if self.fields:
+            layout.addWidget(self.fields)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _accept(self) -> None:
+        if self.fields and not self.fields.acceptable():
+            messages.show_error(self, _("Choose a stronger passphrase and type it the same way twice."))
+            return
+        self.accept()
+
+
+class SettingsPage(QWidget):
+    language_changed = Signal(str)
+    lock_requested = Signal()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        outer = QVBoxLayout(self)
+        outer.addWidget(heading(_("Settings")))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        body = QWidget()
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 1)
+        layout = QVBoxLayout(body)
+
+        box = QGroupBox(_("This computer"))
+        form = QFormLayout(box)
+        self.language = QComboBox()
+        for lang in LANGUAGES:
+            self.language.addItem(lang.autonym, lang.code)
+        self.language.setCurrentIndex(max(0, self.language.findData(ui_language())))
+        add_field(form, _("Application &language"), self.language)
+        self.language.activated.connect(lambda _i: self.language_changed.emit(self.language.currentData()))
+        layout.addWidget(box)
+
+        box = QGroupBox(_("Site"))
+        form = QFormLayout(box)
+        self.school, self.code, self.partner = QLineEdit(), QLineEdit(), QLineEdit()
+        add_field(form, _("&School name"), self.school)
+        add_field(form, _("&DOE school code"), self.code)
+        add_field(form, _("Partner &organisation"), self.partner)
+        save_site_button = QPushButton(_("Save site"))
+        save_site_button.clicked.connect(self.save_site)
+        form.addRow("", save_site_button)
+        layout.addWidget(box)
+
+        box = QGroupBox(_("Privacy and safety"))
+        form = QFormLayout(box)
+        self.idle = QSpinBox()
+        self.idle.setRange(1, 60)
+        self.idle.setSuffix(" " + _("min"))
+        self.retention = QSpinBox()
+        self.retention.setRange(30, 3650)
+        self.retention.setSuffix(" " + _("days"))
+        add_field(form, _("Lock after &idle"), self.idle)
+        add_field(form, _("Keep personal details for"), self.retention,
+                  description=_("After this, names, phone numbers and notes are removed; counts stay."))
+        row = QHBoxLayout()
+        save_settings = QPushButton(_("Save settings"))
+        save_settings.clicked.connect(self.save_settings)
+        purge = QPushButton(_("Remove old personal details now"))
+        purge.clicked.connect(self.purge)
+        row.addWidget(save_settings)
+        row.addWidget(purge)
+        form.addRow("", row)
+        layout.addWidget(box)
+
+        box = QGroupBox(_("Database"))
+        row = QHBoxLayout(box)
+        for text, slot in ((_("Change passphrase…"), self.change_passphrase), (_("Backup…"), self.backup),
+                           (_("Restore…"), self.restore), (_("Check integrity"), self.check)):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+        layout.addWidget(box)
+        self.result = note("")
+        self.result.setAccessibleName(_("Result"))
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+        self.loaded = False
+
+    def activate(self) -> None:
+        """Load on first show, so unlocking only pays for the home page."""
+        if not self.loaded:
+            self.loaded = True
+            self.reload()
+
+    def reload(self) -> None:
+        self.session.ops.query(load_values, self._show, parent=self)
+
+    def _show(self, values: SettingsValues) -> None:
+        self.school.setText(values.site.school_name)
+        self.code.setText(values.site.doe_code)
+        self.partner.setText(values.site.partner_organisation)
+        self.idle.setValue(values.idle_lock_minutes)
+        self.retention.setValue(values.retention_days)
+
+    def _done(self, text: str) -> None:
+        self.result.setText(text)
+
+    def save_site(self) -> None:
+        site = Site(self.school.text(), self.code.text(), self.partner.text())
+        self.session.ops.write(lambda store: save_site(store, site), {SITE},
+                               on_result=lambda _s: self._done(_("Site saved.")), parent=self)
+
+    def save_settings(self) -> None:
+        idle, retention = self.idle.value(), self.retention.value()
+
+        def write(store: Store) -> None:
+            set_setting(store, "idle_lock_minutes", idle)
+            set_setting(store, "retention_days", retention)
+
+        def done(_r: object) -> None:
+            self.session.idle_lock_minutes = idle
+            self._done(_("Settings saved."))
+
+        self.session.ops.write(write, {SETTINGS}, on_result=done, parent=self)
+
+    def purge(self) -> None:
+        if not messages.confirm(self, _("Remove names, phone numbers and notes from referrals older than {n} days? "
+                                        "Counts stay.").format(n=self.retention.value())):
+            return
+        self.session.ops.write(apply_retention, {REFERRALS},
+                               on_result=lambda n: self._done(_("Personal details removed from {n} referral(s).")
+                                                              .format(n=n)), parent=self)
+
+    def change_passphrase(self) -> None:
+        dialog = PassphraseDialog(self, _("Change passphrase"), current_label=_("&Current passphrase"))
+        if not dialog.exec():
+            return
+        current, new = dialog.current.text(), dialog.fields.value() if dialog.fields else ""
+
+        def work(store: Store) -> None:
+            Store.open(store.path, current).close()  # proves the current passphrase
+            store.change_passphrase(new)
+
+        self.session.ops.write(work, set(), on_result=lambda _r: self._done(_("The passphrase was changed.")),
+                               parent=self, progress=_("Re-encrypting the database…"))
+
+    def backup(self) -> None:
+        name, _filter = QFileDialog.getSaveFileName(self, _("Backup file"), "schoolintake-backup.db",
+                                                    _("School Intake backups (*.db)"))
+        if not name:
+            return
+        dialog = PassphraseDialog(self, _("Backup passphrase"), explanation=_(
+            "The backup is encrypted with its own passphrase. You need it to restore the backup."))
+        if not dialog.exec() or dialog.fields is None:
+            return
+        secret, target = dialog.fields.value(), Path(name)
+        self.session.ops.write(lambda store: store.backup(target, secret), set(),
+                               on_result=lambda path: self._done(_("Encrypted backup written to {path}.")
+                                                                 .format(path=path)),
+                               parent=self, progress=_("Writing the encrypted backup…"))
+
+    def restore(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, _("Backup to restore"), "",
+                                                    _("School Intake backups (*.db)"))
+        if not name:
+            return
+        if not messages.confirm(self, _("Replace everything in this database with the backup's content?")):
+            return
+        dialog = PassphraseDialog(self, _("Restore"), current_label=_("&Backup's passphrase"), new=False)
+        current = PassphraseDialog(self, _("Restore"), current_label=_("&This database's passphrase"), new=False)
+        if not dialog.exec() or not current.exec():
+            return
+        backup_secret, secret, source = dialog.current.text(), current.current.text(), Path(name)
+
+        def swap(store: Store | None) -> Store:
+            if store is None:
+                raise InvalidInput(_("The database is locked."))
+            path = store.path
+            store.close()
+            return restore(source, backup_secret, path, secret)
+
+        def done(_store: object) -> None:
+            self._done(_("{path} was restored from {backup}.").format(path=self.session.db_path, backup=source))
+            self.session.ops.changed.emit(frozenset({REFERRALS, SITE, SETTINGS, "directory"}))
+            self.reload()
+
+        def failed(error: BaseException) -> None:
+            messages.show_error(self, str(error))
+            self.lock_requested.emit()  # the old store was closed; unlock again
+
+        self.session.worker.replace_store(swap, done, failed)
+
+    def check(self) -> None:
+        def done(problems: list[str]) -> None:
+            self._done(_("The database is intact.") if not problems else
+                       _("The database has problems; restore it from a backup.") + "\n" + "\n".join(problems))
+
+        self.session.ops.query(lambda store: store.integrity_problems(), done, parent=self)
