@@ -156,6 +156,9 @@ def send_reports(store: Store, url: str | None = None, *, ca_file: str | None = 
     ``force`` ignores the waiting time after earlier failures.
     """
     stored_url, stored_ca = collector(store)
+    if not (url or stored_url):
+        raise InvalidInput(_("No collector is configured: give its address (--to https://…) or save it once "
+                             "(--set-collector), or save the reports to a file (--out)."))
     base = check_url(url or stored_url or "")
     ca = ca_file if ca_file is not None else (stored_ca if not url or url.rstrip("/") == stored_url else None)
     queued, problems = prepare_closed(store, today=today)

@@ -85,7 +85,7 @@ def test_tls_verification_stays_on(store: Store, hub: Collector) -> None:
 
 
 def test_only_https_collectors(store: Store) -> None:
-    for url in ("http://collector.example", "ftp://x", "collector.example", ""):
+    for url in ("http://collector.example", "ftp://x", "collector.example", "", None):
         with pytest.raises(InvalidInput):
             send_reports(store, url, today=TODAY)
     with pytest.raises(InvalidInput):
