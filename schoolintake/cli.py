@@ -364,6 +364,78 @@ def _write_atomically(path: Path, text: str) -> None:
     os.replace(staged, path)
 
 
+# -- reports and sync -------------------------------------------------------------
+
+
+def _period(text: str) -> str:
+    from .aggregate import check_period
+
+    try:
+        return check_period(text)
+    except InvalidInput as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .reports import prepare_report
+    from .sync import save_report
+
+    with _open(args) as store:
+        report = prepare_report(store, args.period)
+        print(report.render())
+        print(_("Exactly these bytes leave the device (signed; revision {revision}, {size} bytes):").format(
+            revision=report.revision, size=len(report.envelope)))
+        print(report.envelope.decode("ascii"))
+        if args.out:
+            save_report(store, report, args.out)
+            log.info("report: %s revision %d saved to a file", report.period, report.revision)
+            print(_("Saved to {path}.").format(path=args.out), file=sys.stderr)
+    return 0
+
+
+def cmd_site_key(args: argparse.Namespace) -> int:
+    from .sitekey import encode_key, fingerprint, public_key
+
+    with _open(args) as store:
+        key = public_key(store)
+    print(f"ed25519 {encode_key(key)}")
+    print(_("fingerprint: {fingerprint}").format(fingerprint=fingerprint(key)))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from .reports import history
+    from .sync import save_bundle, send_reports, set_collector
+
+    with _open(args) as store:
+        if args.history:
+            for event in history(store):
+                detail = f"  {event.detail}" if event.detail else ""
+                print(f"{event.at}  {event.period} r{event.revision}  {event.outcome:<9}  {event.destination}{detail}")
+            return 0
+        if args.set_collector:
+            set_collector(store, args.set_collector, args.ca_file)
+            print(_("Reports will be sent to {url}.").format(url=args.set_collector))
+            return 0
+        if args.out:
+            saved, problems = save_bundle(store, args.out)
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            log.info("sync: %d report(s) saved to a file", len(saved))
+            print(_("{n} report(s) saved to {path}.").format(n=len(saved), path=args.out))
+            return 0
+        results, problems = send_reports(store, args.to, ca_file=args.ca_file, force=args.now)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    for result in results:
+        detail = f"  {result.detail}" if result.detail else ""
+        print(f"{result.period} r{result.revision}  {result.outcome}{detail}")
+    delivered = sum(result.outcome == "delivered" for result in results)
+    log.info("sync: %d of %d report(s) delivered", delivered, len(results))
+    print(_("{delivered} of {n} report(s) delivered.").format(delivered=delivered, n=len(results)))
+    return 0 if delivered == len(results) else 7
+
+
 # -- parser ---------------------------------------------------------------
 
 
@@ -479,6 +551,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--service", choices=SERVICE_CODES, metavar="CODE",
                    help=_("the service of the handout: {codes}").format(codes=", ".join(SERVICE_CODES)))
     p.set_defaults(func=cmd_sheet)
+
+    p = sub.add_parser("report", help=_("preview a month's aggregate report: the table and the exact bytes sent"))
+    p.add_argument("--period", type=_period, required=True, metavar="YYYY-MM", help=_("a closed month"))
+    p.add_argument("--out", type=Path, metavar="FILE", help=_("also save the signed report to FILE"))
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("site-key", help=_("print the site's public signing key, for registration with the collector"))
+    p.set_defaults(func=cmd_site_key)
+
+    p = sub.add_parser("sync", help=_("send closed months' reports to the collector, or save them to a file"))
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--to", metavar="URL", help=_("collector address (https://…; default: the configured one)"))
+    where.add_argument("--out", type=Path, metavar="FILE", help=_("save the signed reports to FILE instead (USB, e-mail)"))
+    where.add_argument("--history", action="store_true", help=_("show what was sent or saved, and when"))
+    where.add_argument("--set-collector", metavar="URL", help=_("remember the collector address (with --ca-file)"))
+    p.add_argument("--ca-file", metavar="FILE", help=_("certificate or CA of a private collector (verification stays on)"))
+    p.add_argument("--now", action="store_true", help=_("try again now, even while waiting after a failure"))
+    p.set_defaults(func=cmd_sync)
 
     return parser
 

@@ -276,6 +276,57 @@ CREATE TRIGGER referral_name_changed AFTER UPDATE OF first_name ON referral BEGI
 END;
 """
 
+
+# Aggregate reports: the site's signing key, every report revision prepared
+# (the exact bytes that leave, and the counts and pattern they came from, which
+# later corrections must take into account), and the history of sending.
+_V6_REPORTS = """
+CREATE TABLE site_key (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    private_key BLOB NOT NULL,
+    public_key BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+
+CREATE TABLE report_revision (
+    period TEXT NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    k INTEGER NOT NULL,
+    groups TEXT NOT NULL,
+    sessions TEXT NOT NULL,
+    cells TEXT NOT NULL,
+    suppressed TEXT NOT NULL,
+    protected TEXT NOT NULL,
+    envelope BLOB NOT NULL,
+    prepared_at TEXT NOT NULL,
+    released_at TEXT,
+    delivered_at TEXT,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (period, revision)
+) WITHOUT ROWID;
+
+CREATE TABLE sync_event (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    period TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    destination TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('delivered', 'saved', 'failed', 'refused')),
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX sync_event_by_time ON sync_event (at, id);
+"""
+
+
+def _make_site_key(conn: Connection) -> None:
+    from .sitekey import new_key_row
+
+    conn.execute("INSERT INTO site_key (id, private_key, public_key, created_at) VALUES (1, ?, ?, ?)",
+                 new_key_row())
+
+
 MIGRATIONS: Sequence[Migration] = (
     Migration(1, "referrals, service lines, outcome history, site, settings", _V1_CORE),
     Migration(2, "provider directory (Open Referral HSDS)", _V2_DIRECTORY),
@@ -283,6 +334,7 @@ MIGRATIONS: Sequence[Migration] = (
     Migration(4, "covering index for the services on a page of referrals", _V4_LINE_SUMMARY,
               _measure_new_index),
     Migration(5, "full-text index of first names for search-as-you-type", _V5_NAME_SEARCH),
+    Migration(6, "site signing key, report revisions, sync history", _V6_REPORTS, _make_site_key),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -13,8 +13,13 @@ from .store import Store
 DEFAULT_SETTINGS: dict[str, int] = {
     "retention_days": 365,
     "idle_lock_minutes": 5,
+    # Reports: the minimum cell size k, and how many days after a month ends
+    # it may be reported (so that late entries and outcomes have settled).
+    "disclosure_k": 5,
+    "report_delay_days": 7,
 }
-_LIMITS = {"retention_days": (30, 3650), "idle_lock_minutes": (1, 60)}
+_LIMITS = {"retention_days": (30, 3650), "idle_lock_minutes": (1, 60), "disclosure_k": (3, 11),
+           "report_delay_days": (0, 90)}
 
 
 def save_site(store: Store, site: Site) -> Site:
