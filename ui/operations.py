@@ -27,6 +27,7 @@ REFERRALS = "referrals"
 DIRECTORY = "directory"
 SETTINGS = "settings"
 SITE = "site"
+SYNC = "sync"
 
 PROGRESS_DELAY_MS = 400
 

@@ -12,12 +12,13 @@ from .qt import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, Qt, Q
 from .session import Session
 from .widgets import labelled
 
-PAGE_KEYS = ("home", "new", "referrals", "directory", "reports", "settings")
+PAGE_KEYS = ("home", "new", "referrals", "directory", "reports", "sync", "settings")
 
 
 def page_titles() -> dict[str, str]:
     return {"home": _("Home"), "new": _("New referral"), "referrals": _("Referrals"),
-            "directory": _("Directory"), "reports": _("Reports"), "settings": _("Settings")}
+            "directory": _("Directory"), "reports": _("Reports"), "sync": _("Send reports"),
+            "settings": _("Settings")}
 
 
 class Workspace(QWidget):
@@ -32,6 +33,7 @@ class Workspace(QWidget):
         from .referral_list import ReferralListPage
         from .reports_page import ReportsPage
         from .settings_page import SettingsPage
+        from .sync_page import SyncPage
 
         self.session = session
         layout = QHBoxLayout(self)
@@ -46,9 +48,11 @@ class Workspace(QWidget):
         self.referrals = ReferralListPage(session)
         self.directory = DirectoryPage(session)
         self.reports = ReportsPage(session)
+        self.sync = SyncPage(session)
         self.settings = SettingsPage(session)
         self.pages = {"home": self.home, "new": self.form, "referrals": self.referrals,
-                      "directory": self.directory, "reports": self.reports, "settings": self.settings}
+                      "directory": self.directory, "reports": self.reports, "sync": self.sync,
+                      "settings": self.settings}
         titles = page_titles()
         for key in PAGE_KEYS:
             item = QListWidgetItem(titles[key])
