@@ -61,7 +61,7 @@ class Operations(QObject):
     def _run(self, fn: Callable[[Store], Any], changes: frozenset[str], on_result: Callable[[Any], None] | None,
              parent: QWidget | None, on_error: Callable[[BaseException], None] | None,
              progress: str | None, owner: QObject | None) -> None:
-        indicator = _DelayedProgress(parent, progress) if progress else None
+        indicator = DelayedProgress(parent, progress) if progress else None
         owner = owner or parent
 
         def alive() -> bool:
@@ -89,7 +89,7 @@ class Operations(QObject):
         self.worker.call(fn, done, failed)
 
 
-class _DelayedProgress:
+class DelayedProgress:
     """A busy dialog that appears only if the work takes longer than a moment."""
 
     def __init__(self, parent: QWidget | None, text: str) -> None:
