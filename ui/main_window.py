@@ -9,31 +9,38 @@ the unsaved form's draft and the current page in memory to put them back.
 
 from __future__ import annotations
 
-import hashlib
+from typing import TYPE_CHECKING
 
 from schoolintake.i18n import _, set_ui_language
 from schoolintake.languages import language
-from schoolintake.referral_form import ReferralDraft
 
-from . import messages
+from . import messages, warmup
 from .app_settings import AppSettings
 from .idle import IdleWatcher
 from .operations import SETTINGS
-from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, Qt, QWidget
+from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, QWidget
 from .session import Session
-from .sheet_actions import SheetActions
 from .unlock_panel import UnlockPanel
 from .widgets import FOCUS_STYLE
 from .workspace import PAGE_KEYS, Workspace, page_titles  # light: pages import lazily
+
+if TYPE_CHECKING:
+    from schoolintake.referral_form import ReferralDraft
+
+    from .sheet_actions import SheetActions
 
 
 def apply_ui_language(code: str) -> None:
     """Switch gettext and the layout direction (Arabic and Urdu mirror everything)."""
     set_ui_language(code)
     app = QApplication.instance()
-    if app is not None:
-        direction = Qt.LayoutDirection.RightToLeft if language(code).right_to_left else Qt.LayoutDirection.LeftToRight
-        app.setLayoutDirection(direction)  # type: ignore[attr-defined]
+    rtl = language(code).right_to_left
+    # Only when it changes: touching the Qt namespace costs ~25 ms before the unlock screen.
+    if app is not None and rtl != QApplication.isRightToLeft():
+        from .qt import Qt
+
+        app.setLayoutDirection(  # type: ignore[attr-defined]
+            Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
 
 
 class MainWindow(QMainWindow):
@@ -41,7 +48,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.settings = settings
-        self.sheets = sheets or SheetActions(session)
+        self._sheets = sheets
         self.workspace: Workspace | None = None
         self.unlock_panel: UnlockPanel | None = None
         self.dialogs: list[QDialog] = []
@@ -61,13 +68,23 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1100, 760)
 
+    @property
+    def sheets(self) -> SheetActions:
+        """Printing support, loaded on first use (not before the unlock screen)."""
+        if self._sheets is None:
+            from .sheet_actions import SheetActions
+
+            self._sheets = SheetActions(self.session)
+        return self._sheets
+
     # -- menus ----------------------------------------------------------
 
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
         action = QAction(text, self)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # setShortcuts, not setShortcut: the latter's overloads make PySide build the
+            # whole Qt namespace (~25 ms) before the unlock screen. Context: this window.
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -120,6 +137,7 @@ class MainWindow(QMainWindow):
         self._replace_central(panel)
         self._update_actions()
         panel.focus()
+        warmup.start(self.session.worker)
 
     def show_opening(self) -> None:
         """While a new or demo database is being created: no unlock needed."""
@@ -187,6 +205,8 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _digest(text: str) -> bytes:
+        import hashlib
+
         return hashlib.sha256(text.encode("utf-8")).digest()
 
     def _clipboard_changed(self) -> None:
@@ -219,6 +239,7 @@ class MainWindow(QMainWindow):
         self.workspace.form.save(print_after=print_after)
 
     def open_referral(self, referral_id: int) -> None:
+        from .qt import Qt
         from .referral_detail import ReferralDialog
 
         dialog = ReferralDialog(self.session, referral_id, self)

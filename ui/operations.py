@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schoolintake.errors import SchoolIntakeError
 from schoolintake.i18n import _
-from schoolintake.store import Store
 
 from . import messages
-from .qt import QObject, QProgressDialog, Qt, QTimer, QWidget, Signal, isValid
+from .qt import QObject, QProgressDialog, QTimer, QWidget, Signal, isValid
 from .worker import Locked, StoreWorker
+
+if TYPE_CHECKING:  # the store (SQLCipher, Argon2) loads at unlock, not before the unlock screen
+    from schoolintake.store import Store
 
 log = logging.getLogger("schoolintake.ui")
 
@@ -101,6 +103,8 @@ class DelayedProgress:
         self._timer.start(PROGRESS_DELAY_MS)
 
     def _show(self) -> None:
+        from .qt import Qt  # not at import: this module loads before the unlock screen
+
         self._dialog = QProgressDialog(self._text, "", 0, 0, self._parent)
         self._dialog.setCancelButton(None)
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)

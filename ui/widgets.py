@@ -7,7 +7,7 @@ relative to the application font, so text follows the system font size.
 
 from __future__ import annotations
 
-from .qt import QFont, QFormLayout, QLabel, QWidget, Qt
+from .qt import QFont, QFormLayout, QLabel, QWidget
 
 FOCUS_STYLE = """
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QListWidget:focus,
@@ -40,7 +40,6 @@ def heading(text: str, scale: float = 1.4) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setAccessibleName(text)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
 
 

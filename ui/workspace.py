@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from schoolintake.i18n import _
 
-from .qt import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, Qt, QWidget, Signal
+from .qt import QWidget, Signal
 from .session import Session
 from .widgets import labelled
 
@@ -32,6 +32,7 @@ class Workspace(QWidget):
         from .referral_form import ReferralForm
         from .referral_list import ReferralListPage
         from .reports_page import ReportsPage
+        from .qt import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, Qt
         from .settings_page import SettingsPage
         from .sync_page import SyncPage
 
