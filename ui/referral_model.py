@@ -35,6 +35,8 @@ def _columns() -> list[str]:
 
 DATE_COLUMN = 1
 ID_COLUMN = 0
+#: The store's indexes order by date, then number: both columns sort that way.
+SORTABLE_COLUMNS = (ID_COLUMN, DATE_COLUMN)
 
 
 class ReferralTableModel(QAbstractTableModel):
@@ -115,7 +117,7 @@ class ReferralTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The store orders by date (then number); both columns sort that way.
-        if column not in (DATE_COLUMN, ID_COLUMN):
+        if column not in SORTABLE_COLUMNS:
             return
         newest_first = order == Qt.SortOrder.DescendingOrder
         if newest_first != self.newest_first:
@@ -131,8 +133,12 @@ class ReferralTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _("Sort by date") if section in SORTABLE_COLUMNS else _("The list is sorted by date only.")
         return None
 
     def summary(self, row: int) -> ReferralSummary | None:
