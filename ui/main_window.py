@@ -148,13 +148,12 @@ class MainWindow(QMainWindow):
     def show_unlocked(self) -> None:
         self.unlock_panel = None
         workspace = Workspace(self.session)
-        workspace.home.open_referral.connect(self.open_referral)
-        workspace.referrals.open_referral.connect(self.open_referral)
-        workspace.form.print_requested.connect(lambda rid: self.sheets.print(rid, self))
-        workspace.form.saved.connect(
+        workspace.open_referral.connect(self.open_referral)
+        workspace.print_requested.connect(lambda rid: self.sheets.print(rid, self))
+        workspace.saved.connect(
             lambda rid: self.statusBar().showMessage(_("Referral {id} saved.").format(id=rid), 8000))
-        workspace.settings.language_changed.connect(self.change_ui_language)
-        workspace.settings.lock_requested.connect(self.lock)
+        workspace.language_changed.connect(self.change_ui_language)
+        workspace.lock_requested.connect(self.lock)
         self.workspace = workspace
         self._replace_central(workspace)
         if self._saved_draft is not None:
@@ -177,6 +176,9 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         self._saved_page = self.workspace.current_key()
+        if not self.workspace.built("new"):
+            self._saved_draft = None
+            return
         form = self.workspace.form
         self._saved_draft = None if form.is_blank() else form.snapshot()
 
@@ -269,7 +271,7 @@ class MainWindow(QMainWindow):
             self.idle.start()
 
     def closeEvent(self, event: object) -> None:  # type: ignore[override]
-        if self.workspace is not None and not self.workspace.form.is_blank():
+        if self.workspace is not None and self.workspace.built("new") and not self.workspace.form.is_blank():
             if not messages.confirm(self, _("The new referral has not been saved. Quit anyway?")):
                 event.ignore()  # type: ignore[attr-defined]
                 return
