@@ -310,7 +310,8 @@ class SyncPage(QWidget):
             delivered = sum(r.outcome == "delivered" for r in results)
             lines = [ngettext("{delivered} of {n} report delivered.", "{delivered} of {n} reports delivered.",
                               len(results)).format(delivered=delivered, n=len(results))]
-            lines += [f"{r.period} ({r.revision}): {outcome_label(r.outcome)}" + (f" — {r.detail}" if r.detail else "")
+            lines += [_("{period} (revision {revision})").format(period=r.period, revision=r.revision)
+                      + f": {outcome_label(r.outcome)}" + (f" — {r.detail}" if r.detail else "")
                       for r in results if r.outcome != "delivered"]
         self.result.setText("\n".join(lines + problems))
 

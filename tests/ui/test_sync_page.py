@@ -196,7 +196,7 @@ def test_send_reaches_the_collector_and_the_history_shows_it(
     page.send_button.click()
     wait_idle(qtbot, launcher.session, timeout=30_000)
     assert page.result.text().startswith("0 of 1 report delivered.")
-    assert "not reached; will try again" in page.result.text()
+    assert "2026-09 (revision 2): not reached; will try again — The collector answered 503" in page.result.text()
     assert "2026-09 (revision 2)" in page.queue_label.text()
     assert _history(page)[0][4] == "not reached; will try again"
 
