@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from schoolintake.i18n import _
+from schoolintake.i18n import _, format_number, ngettext
 from schoolintake.languages import PARENT_LANGUAGE_CODES, language_label
 from schoolintake.referral import ReferralFilter, Status
 from schoolintake.services import SERVICE_CATEGORIES
@@ -54,6 +54,7 @@ class ReferralListPage(QWidget):
         for code in PARENT_LANGUAGE_CODES:
             self.language.addItem(language_label(code), code)
         labelled(self.language, _("Language filter"))
+        # TRANSLATORS: a check box that turns on the date range "From <date> to <date>".
         self.use_dates = QCheckBox(_("From"))
         self.since = QDateEdit()
         self.until = QDateEdit()
@@ -68,6 +69,7 @@ class ReferralListPage(QWidget):
         labelled(self.until, _("To date"))
         self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 28)
         bar.addWidget(self.search, 3)
+        # TRANSLATORS: between the two dates of the range "From <date> to <date>".
         for widget in (self.status, self.service, self.language, self.use_dates, self.since, QLabel(_("to")),
                        self.until):
             bar.addWidget(widget)
@@ -93,7 +95,8 @@ class ReferralListPage(QWidget):
         self.count_label.setAccessibleName(_("Number of matching referrals"))
         layout.addWidget(self.count_label)
         self.model.counted.connect(
-            lambda n: self.count_label.setText(_("{n} matching referrals").format(n=f"{n:,}")))
+            lambda n: self.count_label.setText(ngettext("{n} matching referral", "{n} matching referrals", n)
+                                               .format(n=format_number(n))))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

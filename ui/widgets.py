@@ -7,7 +7,9 @@ relative to the application font, so text follows the system font size.
 
 from __future__ import annotations
 
-from .qt import QFont, QFormLayout, QLabel, QWidget, Qt
+from collections.abc import Callable
+
+from .qt import QFont, QFormLayout, QLabel, QSpinBox, QWidget, Qt
 
 FOCUS_STYLE = """
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QListWidget:focus,
@@ -25,6 +27,19 @@ def add_field(form: QFormLayout, text: str, widget: QWidget, *, description: str
         widget.setToolTip(description)
     form.addRow(label, widget)
     return label
+
+
+def count_suffix(spin: QSpinBox, template: Callable[[int], str]) -> None:
+    """Show a number box's unit in the plural form its value needs ("1 day",
+    "3 дня", "5 дней"): ``template(n)`` is an ``ngettext`` text with ``{n}``."""
+
+    def update(n: int) -> None:
+        before, _n, after = template(n).partition("{n}")
+        spin.setPrefix(before)
+        spin.setSuffix(after)
+
+    spin.valueChanged.connect(update)
+    update(spin.value())
 
 
 def labelled(widget: QWidget, text: str) -> QWidget:
