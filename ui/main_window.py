@@ -10,14 +10,15 @@ the unsaved form's draft and the current page in memory to put them back.
 from __future__ import annotations
 
 import hashlib
+import sys
 
-from schoolintake.i18n import _, set_ui_language
-from schoolintake.languages import language
+from schoolintake.i18n import _
 from schoolintake.referral_form import ReferralDraft
 
 from . import messages
 from .app_settings import AppSettings
 from .idle import IdleWatcher
+from .language import apply_ui_language
 from .operations import SETTINGS
 from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, Qt, QWidget
 from .session import Session
@@ -25,15 +26,6 @@ from .sheet_actions import SheetActions
 from .unlock_panel import UnlockPanel
 from .widgets import FOCUS_STYLE
 from .workspace import PAGE_KEYS, Workspace, page_titles  # light: pages import lazily
-
-
-def apply_ui_language(code: str) -> None:
-    """Switch gettext and the layout direction (Arabic and Urdu mirror everything)."""
-    set_ui_language(code)
-    app = QApplication.instance()
-    if app is not None:
-        direction = Qt.LayoutDirection.RightToLeft if language(code).right_to_left else Qt.LayoutDirection.LeftToRight
-        app.setLayoutDirection(direction)  # type: ignore[attr-defined]
 
 
 class MainWindow(QMainWindow):
@@ -169,10 +161,19 @@ class MainWindow(QMainWindow):
         self._remember_state()
         self._close_dialogs()
         self._clear_clipboard()
+        self._clear_text_caches()
         self.workspace = None
         self.statusBar().clearMessage()
         self.session.lock()
         self.show_locked()
+
+    @staticmethod
+    def _clear_text_caches() -> None:
+        # Sheet layout caches hold shaped text, names included. Only if a sheet
+        # was drawn in this run (importing the module just to clear it is waste).
+        textlayout = sys.modules.get("schoolintake.textlayout")
+        if textlayout is not None:
+            textlayout.clear_caches()
 
     def _close_dialogs(self) -> None:
         for dialog in self.dialogs:
