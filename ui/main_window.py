@@ -20,7 +20,7 @@ from .app_settings import AppSettings
 from .idle import IdleWatcher
 from .language import apply_ui_language
 from .operations import SETTINGS
-from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, Qt, QWidget
+from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, QMenu, Qt, QWidget
 from .session import Session
 from .sheet_actions import SheetActions
 from .unlock_panel import UnlockPanel
@@ -65,9 +65,14 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        # Rebuilt on a change of language: the old menus and actions are
+        # deleted, not just taken off the bar (QMenuBar.clear() keeps them).
+        for menu in self.menuBar().findChildren(QMenu):
+            menu.deleteLater()
         self.menuBar().clear()
         for action in self.actions():
             self.removeAction(action)
+            action.deleteLater()
         self.setWindowTitle(_("School Intake") + (" — " + _("demo") if self.session.demo else ""))
         file = self.menuBar().addMenu(_("&File"))
         self.new_action = self._action(_("&New referral"), QKeySequence.StandardKey.New, self.new_referral)
