@@ -293,3 +293,29 @@ def test_missing_translations_are_recorded_in_the_ui_language(monkeypatch: pytes
         assert not missing  # English is the source
     finally:
         i18n.set_ui_language("en")
+
+
+# -- where catalogues come from ---------------------------------------------------------------
+
+
+def test_catalogs_load_from_a_frozen_bundle_or_an_installed_package(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from schoolintake.catalogs import compile_catalogs
+
+    frozen = tmp_path / "bundle"
+    written = compile_catalogs(TRANSLATIONS, frozen / "schoolintake" / "locale")
+    assert sorted(p.parent.parent.name for p in written) == sorted(LOCALES)
+    monkeypatch.setattr(i18n, "_source_po", lambda language: None)  # no checkout beside the code
+    monkeypatch.setattr(i18n.sys, "_MEIPASS", str(frozen), raising=False)
+    i18n.translator.cache_clear()
+    try:
+        bengali = translator("bn")
+        assert bengali.gettext("Referral sheet") == "রেফারেল পত্র"
+        assert bengali.ngettext("{n} day", "{n} days", 5).format(n=5) == "5 দিন"
+        assert isinstance(translator("xx"), Catalog) and translator("xx").gettext("Home") == "Home"
+        monkeypatch.setattr(i18n, "_PACKAGE_DIR", frozen / "schoolintake")  # an installed wheel's layout
+        monkeypatch.delattr(i18n.sys, "_MEIPASS")
+        i18n.translator.cache_clear()
+        assert translator("ru").gettext("Referral sheet") == _read(_po("ru"), "ru").get("Referral sheet").string
+    finally:
+        i18n.translator.cache_clear()
