@@ -256,7 +256,7 @@ def test_locking_forgets_the_sheet_text_caches(
     launcher = make_launcher(db_path)
     launcher.start()
     _unlock(qtbot, launcher)
-    textlayout.layout("Prepared for রহিমা", textlayout.Style(), 200, language="bn")
+    textlayout.layout("أعدت لـ فاطمة", textlayout.Style(), 200, language="ar")
     caches = (textlayout._layout_cached, textlayout._shape_cached, textlayout._levels_cached)
     assert all(cache.cache_info().currsize > 0 for cache in caches)
     launcher.window.lock()
