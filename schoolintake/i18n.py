@@ -25,6 +25,7 @@ import io
 import logging
 import string
 import sys
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -147,6 +148,26 @@ class Catalog(_gettext.GNUTranslations):
         return dropped
 
 
+    def start_right_to_left(self) -> None:
+        """Begin every translation that contains right-to-left letters with a
+        RIGHT-TO-LEFT MARK. Qt (like the Unicode bidi algorithm) takes a
+        paragraph's direction from its first strong letter, so an Arabic or
+        Urdu sentence that starts with "School Intake", "IDNYC" or a Latin
+        name would otherwise be laid out, and aligned, left to right."""
+        entries: dict[object, str] = self._catalog  # type: ignore[attr-defined]
+        for key, text in entries.items():
+            if key and text[:1] not in _BIDI_MARKS and any(_strong_right_to_left(char) for char in text):
+                entries[key] = RIGHT_TO_LEFT_MARK + text
+
+
+RIGHT_TO_LEFT_MARK = "\u200f"
+_BIDI_MARKS = frozenset("\u200e\u200f\u061c\u202a\u202b\u202d\u202e\u2066\u2067\u2068")
+
+
+def _strong_right_to_left(char: str) -> bool:
+    return unicodedata.bidirectional(char) in ("R", "AL")
+
+
 def _catalog_dirs() -> list[Path]:
     dirs = [_PACKAGE_DIR / "locale"]
     frozen_root = getattr(sys, "_MEIPASS", None)
@@ -187,6 +208,8 @@ def translator(language: str) -> Catalog:
     catalog.language = language
     for source in catalog.drop_broken():
         log.warning("%s: the translation of %r has other placeholders than the source; not used", language, source)
+    if _locale(language).character_order == "right-to-left":
+        catalog.start_right_to_left()
     return catalog
 
 

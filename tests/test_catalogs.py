@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po
 
 from schoolintake import i18n
 from schoolintake.catalogs import compile_po
-from schoolintake.i18n import Catalog, Translated, placeholders, translator
+from schoolintake.i18n import RIGHT_TO_LEFT_MARK, Catalog, Translated, placeholders, translator
 from schoolintake.languages import LANGUAGE_CODES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,7 +194,8 @@ def test_ngettext_picks_the_cldr_form(locale: str, n: int) -> None:
     expected_index = _categories_in_order(locale).index(Locale.parse(locale).plural_form(n))
     message = _read(_po(locale), locale).get(("{n} day", "{n} days"))
     assert message is not None
-    assert catalog.ngettext("{n} day", "{n} days", n).format(n=n) == _forms(message)[expected_index].format(n=n)
+    shown = catalog.ngettext("{n} day", "{n} days", n).format(n=n).removeprefix(RIGHT_TO_LEFT_MARK)
+    assert shown == _forms(message)[expected_index].format(n=n)
 
 
 @pytest.mark.parametrize(("locale", "n", "expected"), [
@@ -204,7 +205,8 @@ def test_ngettext_picks_the_cldr_form(locale: str, n: int) -> None:
     ("ar", 0, "0 يوم"), ("ar", 2, "2 يومان"), ("ar", 3, "3 أيام"), ("ar", 11, "11 يومًا"), ("ar", 100, "100 يوم"),
 ])
 def test_day_counts_read_correctly(locale: str, n: int, expected: str) -> None:
-    assert translator(locale).ngettext("{n} day", "{n} days", n).format(n=n) == expected
+    mark = RIGHT_TO_LEFT_MARK if locale == "ar" else ""
+    assert translator(locale).ngettext("{n} day", "{n} days", n).format(n=n) == mark + expected
 
 
 @pytest.mark.parametrize(("n", "expected"), [(1, "1 minuta"), (2, "2 minuty"), (5, "5 minut"), (12, "12 minut"),
@@ -269,6 +271,21 @@ def test_incomplete_plurals_and_fuzzy_entries_are_not_compiled(tmp_path: Path) -
     assert catalog.lookup(None, "{n} day", "{n} days", 1) is None
     assert catalog.lookup(None, "Home") is None
     assert catalog.gettext("Reports") == "Отчёты"
+
+
+def test_right_to_left_translations_start_with_a_right_to_left_mark() -> None:
+    """Qt lays a label out left to right when its first letter is Latin, as in
+    "IDNYC (بطاقة …)" or "School Intake لا يسأل …"; the mark makes it RTL."""
+    catalog = _catalog({"Record": "تسجيل", "Free legal help": "IDNYC (بطاقة)", "ESL": "ESL",
+                        "Lock": "\u200fقفل"}, locale="ar")
+    catalog.start_right_to_left()
+    assert catalog.gettext("Record") == RIGHT_TO_LEFT_MARK + "تسجيل"
+    assert catalog.gettext("Free legal help") == RIGHT_TO_LEFT_MARK + "IDNYC (بطاقة)"
+    assert catalog.gettext("ESL") == "ESL"  # no right-to-left letter: left as it is
+    assert catalog.gettext("Lock") == "\u200fقفل"  # already marked
+    assert translator("ar").pgettext("button", "Record").startswith(RIGHT_TO_LEFT_MARK)
+    assert translator("ur").pgettext("button", "Record").startswith(RIGHT_TO_LEFT_MARK)
+    assert not translator("ru").pgettext("button", "Record").startswith(RIGHT_TO_LEFT_MARK)
 
 
 # -- lookups that miss --------------------------------------------------------------------
