@@ -41,13 +41,14 @@ class BarChart(QWidget):
     def set_bars(self, bars: list[tuple[str, int]]) -> None:
         self.bars = bars
         self.setAccessibleDescription("; ".join(f"{label}: {format_number(n)}" for label, n in bars))
-        self.setMinimumHeight(self.fontMetrics().height() * 2 * max(1, len(bars)))
+        # Rows shrink to fit before the window must grow (taller scripts, small screens).
+        self.setMinimumHeight(int(self.fontMetrics().height() * 1.3 * max(1, len(bars))))
         self.update()
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         metrics = self.fontMetrics()
-        row = metrics.height() * 2
+        row = int(min(metrics.height() * 2, max(metrics.height() * 1.3, self.height() / max(1, len(self.bars)))))
         label_width = max((metrics.horizontalAdvance(label) for label, _n in self.bars), default=0) + 12
         number_width = metrics.horizontalAdvance("0000000") + 8
         room = max(10, self.width() - label_width - number_width)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .qt import QFont, QFormLayout, QLabel, QSpinBox, QWidget, Qt
+from .qt import QComboBox, QFont, QFormLayout, QLabel, QSpinBox, QWidget, Qt
 
 FOCUS_STYLE = """
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QListWidget:focus,
@@ -27,6 +27,18 @@ def add_field(form: QFormLayout, text: str, widget: QWidget, *, description: str
         widget.setToolTip(description)
     form.addRow(label, widget)
     return label
+
+
+def compact_combo(combo: QComboBox, chars: int = 14) -> QComboBox:
+    """A combo box that may be narrower than its longest item (its popup still
+    shows every item whole), so a row of filters in a verbose language does not
+    make the window wider than a laptop screen."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    view = combo.view()
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width())
+    return combo
 
 
 def count_suffix(spin: QSpinBox, template: Callable[[int], str]) -> None:
