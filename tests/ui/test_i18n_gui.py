@@ -261,3 +261,20 @@ def test_locking_forgets_the_sheet_text_caches(
     assert all(cache.cache_info().currsize > 0 for cache in caches)
     launcher.window.lock()
     assert all(cache.cache_info().currsize == 0 for cache in caches)
+
+
+#: A school laptop's 1366×768 (or 1280×800) screen, less a task bar and the
+#: window frame, with room to spare for longer translations to come.
+SCREEN = (1000, 650)
+
+
+@pytest.mark.parametrize("locale", LANGUAGE_CODES)
+def test_the_window_fits_a_small_laptop_screen_in_every_language(
+        qtbot: object, make_launcher: Callable[..., Launcher], some_referrals: Path, locale: str) -> None:
+    launcher = make_launcher(some_referrals)
+    _open_in(qtbot, launcher, locale)
+    for key in PAGE_KEYS:
+        launcher.window.show_page(key)
+        wait_idle(qtbot, launcher.session)
+        needed = launcher.window.minimumSizeHint()
+        assert needed.width() <= SCREEN[0] and needed.height() <= SCREEN[1], (locale, key, needed)
