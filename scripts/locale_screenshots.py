@@ -63,7 +63,7 @@ def main() -> int:
     from schoolintake.languages import LANGUAGE_CODES
     from schoolintake_ui.app import Launcher
     from schoolintake_ui.app_settings import AppSettings
-    from schoolintake_ui.qt import QApplication
+    from schoolintake_ui.qt import QApplication, QImage, Qt
 
     app = QApplication([])
     args.out.mkdir(parents=True, exist_ok=True)
@@ -97,7 +97,9 @@ def main() -> int:
         window.resize(args.width, args.height)
         settle(0.6)
         path = args.out / f"{code}.png"
-        window.grab().save(str(path), "PNG", 9)
+        # A 256-colour palette keeps each file small (the UI has few colours).
+        image = window.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither)
+        image.save(str(path), "PNG", 9)
         print("saved", path, f"{path.stat().st_size // 1024} KB")
     launcher.session.worker.shutdown()
     return 0
