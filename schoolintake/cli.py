@@ -23,6 +23,7 @@ from typing import NoReturn
 
 from . import __version__, paths
 from .errors import InvalidInput, SchoolIntakeError, SensitiveNotes
+from .files import write_atomically
 from .i18n import _, ngettext
 from .languages import PARENT_LANGUAGE_CODES, language_label
 from .passphrase import strength
@@ -323,7 +324,7 @@ def cmd_directory(args: argparse.Namespace) -> int:
         else:
             document = json.dumps(export_directory(store), ensure_ascii=False, indent=1)
             if args.file:
-                _write_atomically(Path(args.file), document)
+                write_atomically(Path(args.file), document.encode("utf-8"))
             else:
                 print(document)
     return 0
@@ -358,15 +359,6 @@ def cmd_sheet(args: argparse.Namespace) -> int:
              len(data))
     print(_("Sheet written to {path}.").format(path=written))
     return 0
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    staged = path.with_name(f".{path.name}.tmp")
-    with staged.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(staged, path)
 
 
 # -- reports and sync -------------------------------------------------------------
