@@ -329,6 +329,7 @@ def render(document: Mapping[str, Any]) -> str:
     text = [
         _("Report for {period}, site {code}, revision {revision}").format(
             period=document["period"], code=document["site"]["doe_code"], revision=document["revision"]),
+        # TRANSLATORS: {k} is the smallest count shown (3 or more); {mark} is the sign printed instead of a count.
         _("Generated {when} by School Intake {version}; cells under {k} withheld, with others that would reveal them "
           "({mark} = withheld).").format(when=document["generated_at"], version=document["app_version"],
                                          k=document["disclosure"]["k"], mark=WITHHELD),

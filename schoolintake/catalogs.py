@@ -48,20 +48,35 @@ def extract_directory(fileobj: IO[bytes], keywords: Collection[str], comment_tag
         yield lineno, "N_", text, [comment]
 
 
-def compile_catalogs(translations: Path, destination: Path) -> list[Path]:
-    """Compile every ``<loc>/LC_MESSAGES/messages.po`` under ``translations``
-    into ``destination/<loc>/LC_MESSAGES/messages.mo``; returns the files written."""
+def compile_po(po: Path, locale: str) -> bytes:
+    """One ``.po`` file as ``.mo`` bytes, with only finished translations:
+    fuzzy entries and plural entries with an empty form are left out (Babel
+    would fill an empty form with the English), so a lookup either finds a
+    complete translation or falls back to the source as a whole."""
+    import io
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    for message in list(catalog)[1:]:
+        forms = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+        if message.fuzzy or not all(forms):
+            catalog.delete(message.id, context=message.context)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def compile_catalogs(translations: Path, destination: Path) -> list[Path]:
+    """Compile every ``<loc>/LC_MESSAGES/messages.po`` under ``translations``
+    into ``destination/<loc>/LC_MESSAGES/messages.mo``; returns the files written."""
     written = []
     for po in sorted(translations.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
         locale = po.parent.parent.name
-        with po.open("rb") as fh:
-            catalog = read_po(fh, locale=locale)
         mo = destination / locale / "LC_MESSAGES" / f"{DOMAIN}.mo"
         mo.parent.mkdir(parents=True, exist_ok=True)
-        with mo.open("wb") as fh:
-            write_mo(fh, catalog, use_fuzzy=False)
+        mo.write_bytes(compile_po(po, locale))
         written.append(mo)
     return written

@@ -23,7 +23,8 @@ from typing import NoReturn
 
 from . import __version__, paths
 from .errors import InvalidInput, SchoolIntakeError, SensitiveNotes
-from .i18n import _
+from .files import write_atomically
+from .i18n import _, ngettext
 from .languages import PARENT_LANGUAGE_CODES, language_label
 from .passphrase import strength
 from .referral import NewReferral, NotConnectedReason, ReferralFilter, ServiceChoice, Site, Status
@@ -141,7 +142,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     with store:
         added = populate(store, args.referrals, months=args.months, seed=args.seed)
     log.info("demo: %d synthetic referrals added", added)
-    print(_("Added {n} synthetic referrals to {path}.").format(n=added, path=args.db))
+    print(ngettext("Added {n} synthetic referral to {path}.", "Added {n} synthetic referrals to {path}.", added)
+          .format(n=added, path=args.db))
     return 0
 
 
@@ -205,7 +207,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             follow = f"  follow-up {r.follow_up_on.isoformat()}" if r.follow_up_on else ""
             print(f"{r.id:>7}  {r.referred_on.isoformat()}  {r.language:<7}  {r.first_name or '-':<12}  {services}{follow}")
     if total is not None:
-        print(_("{shown} shown of {total} matching.").format(shown=len(rows), total=total), file=sys.stderr)
+        print(ngettext("{shown} shown of {total} matching referral.", "{shown} shown of {total} matching referrals.",
+                       total).format(shown=len(rows), total=total), file=sys.stderr)
     return 0
 
 
@@ -245,7 +248,7 @@ def cmd_outcome(args: argparse.Namespace) -> int:
             reason=NotConnectedReason(args.reason) if args.reason else None, recorded_by=args.by,
         )
     log.info("outcome: referral %d, %d service(s) now %s", args.referral_id, len(changed), args.status)
-    print(_("{n} service(s) updated.").format(n=len(changed)))
+    print(ngettext("{n} service updated.", "{n} services updated.", len(changed)).format(n=len(changed)))
     return 0
 
 
@@ -298,7 +301,10 @@ def cmd_purge(args: argparse.Namespace) -> int:
     with _open(args) as store:
         purged = purge_personal_data(store, args.older_than)
     log.info("purge: %d referral(s) purged", purged)
-    print(_("Personal details removed from {n} referral(s) older than {days} days.").format(n=purged, days=args.older_than))
+    # TRANSLATORS: {period} is a number of days, e.g. "365 days".
+    print(ngettext("Personal details removed from {n} referral older than {period}.",
+                   "Personal details removed from {n} referrals older than {period}.", purged).format(
+        n=purged, period=ngettext("{n} day", "{n} days", args.older_than).format(n=args.older_than)))
     return 0
 
 
@@ -314,11 +320,11 @@ def cmd_directory(args: argparse.Namespace) -> int:
         elif args.action == "import":
             count = import_directory(store, read_directory_file(args.file))
             log.info("directory: %d services imported", count)
-            print(_("{n} directory services imported.").format(n=count))
+            print(ngettext("{n} directory service imported.", "{n} directory services imported.", count).format(n=count))
         else:
             document = json.dumps(export_directory(store), ensure_ascii=False, indent=1)
             if args.file:
-                _write_atomically(Path(args.file), document)
+                write_atomically(Path(args.file), document.encode("utf-8"))
             else:
                 print(document)
     return 0
@@ -355,15 +361,6 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    staged = path.with_name(f".{path.name}.tmp")
-    with staged.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(staged, path)
-
-
 # -- reports and sync -------------------------------------------------------------
 
 
@@ -383,8 +380,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     with _open(args) as store:
         report = prepare_report(store, args.period)
         print(report.render())
-        print(_("Exactly these bytes leave the device (signed; revision {revision}, {size} bytes):").format(
-            revision=report.revision, size=len(report.envelope)))
+        size = len(report.envelope)
+        print(ngettext("Exactly these bytes leave the device (signed; revision {revision}, {size} byte):",
+                       "Exactly these bytes leave the device (signed; revision {revision}, {size} bytes):", size).format(
+            revision=report.revision, size=size))
         print(report.envelope.decode("ascii"))
         if args.out:
             save_report(store, report, args.out)
@@ -422,7 +421,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
             for problem in problems:
                 print(problem, file=sys.stderr)
             log.info("sync: %d report(s) saved to a file", len(saved))
-            print(_("{n} report(s) saved to {path}.").format(n=len(saved), path=args.out))
+            print(ngettext("{n} report saved to {path}.", "{n} reports saved to {path}.", len(saved))
+                  .format(n=len(saved), path=args.out))
             return 0
         results, problems = send_reports(store, args.to, ca_file=args.ca_file, force=args.now)
     for problem in problems:
@@ -432,7 +432,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"{result.period} r{result.revision}  {result.outcome}{detail}")
     delivered = sum(result.outcome == "delivered" for result in results)
     log.info("sync: %d of %d report(s) delivered", delivered, len(results))
-    print(_("{delivered} of {n} report(s) delivered.").format(delivered=delivered, n=len(results)))
+    print(ngettext("{delivered} of {n} report delivered.", "{delivered} of {n} reports delivered.", len(results))
+          .format(delivered=delivered, n=len(results)))
     return 0 if delivered == len(results) else 7
 
 

@@ -90,6 +90,7 @@ def _check_text(value: Any, label: str, limit: int, required: bool = False) -> s
     if required and not value:
         raise InvalidInput(_("{field} is required.").format(field=label))
     if len(value) > limit:
+        # TRANSLATORS: {field} is a field name such as "Service name"; {n} is 60, 200, 500 or 2000.
         raise InvalidInput(_("{field} is too long (at most {n} characters).").format(field=label, n=limit))
     return value
 

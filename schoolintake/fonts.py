@@ -23,9 +23,10 @@ from enum import Enum
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+if TYPE_CHECKING:
+    from reportlab.pdfbase.ttfonts import TTFont
 
 REPLACEMENT_CHARACTER = "\ufffd"
 
@@ -88,6 +89,28 @@ def primary_family(language: str) -> Family:
     return _PRIMARY.get(language, Family.LATIN)
 
 
+def font_files(family: Family) -> list[Path]:
+    """A family's bundled files: regular, then bold if there is one."""
+    spec = _FILES[family]
+    return [fonts_dir() / name for name in (spec.regular, spec.bold) if name]
+
+
+def ui_family(language: str) -> Family | None:
+    """The bundled family the GUI prefers for text in ``language``, None where
+    the system font serves (Latin and Cyrillic). Urdu screens use Naskh: the
+    Nastaliq's tall lines do not fit the rows of forms and tables."""
+    family = primary_family(language)
+    if family is Family.URDU:
+        return Family.ARABIC
+    return None if family is Family.LATIN else family
+
+
+def ui_font_files() -> list[Path]:
+    """Every bundled file the GUI registers, so each language's name and text
+    have glyphs on a machine without fonts for its script."""
+    return [path for family in Family if family is not Family.LATIN for path in font_files(family)]
+
+
 @dataclass(frozen=True)
 class Face:
     """A registered ReportLab font: a family in one weight."""
@@ -118,6 +141,10 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=None)
 def _ttfont(filename: str, name: str) -> TTFont:
+    # ReportLab loads here, not at import: the GUI reads the font list at start-up.
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
     path = fonts_dir() / filename
     font = TTFont(name, str(path))
     pdfmetrics.registerFont(font)

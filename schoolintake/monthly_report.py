@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InvalidInput
+from .files import write_atomically
 from .i18n import _
 from .store import Store
 
@@ -69,18 +69,5 @@ def counts_csv(rows: list[CountRow]) -> str:
 
 
 def write_counts_csv(path: Path, rows: list[CountRow]) -> Path:
-    """Write the counts as CSV, atomically (a temporary file, fsync, rename)."""
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise InvalidInput(_("The folder {path} does not exist.").format(path=path.parent))
-    staged = path.with_name(f".{path.name}.tmp")
-    try:
-        with staged.open("w", encoding="utf-8", newline="") as fh:
-            fh.write(counts_csv(rows))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(staged, path)
-    except OSError as error:
-        staged.unlink(missing_ok=True)
-        raise InvalidInput(_("Cannot write {path}: {reason}.").format(path=path, reason=error.strerror)) from None
-    return path
+    """Write the counts as CSV, atomically."""
+    return write_atomically(path, counts_csv(rows).encode("utf-8"))

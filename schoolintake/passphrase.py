@@ -71,6 +71,7 @@ def strength(passphrase: str) -> Strength:
     if len(text) < MIN_LENGTH:
         score = min(score, 1)
     if score <= 1:
+        # TRANSLATORS: {n} is always 10.
         advice = _("Use at least {n} characters; three or four unrelated words are easy to remember.").format(n=MIN_LENGTH)
     elif score == 2:
         advice = _("Acceptable. Another word or two would make it much stronger.")

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from .errors import InvalidInput, SensitiveNotes
-from .i18n import N_, _
+from .i18n import N_, _, pgettext
 from .languages import check_parent_language
 from .privacy import sensitive_terms
 from .services import service_category
@@ -36,15 +36,15 @@ class Status(StrEnum):
     NOT_CONNECTED = "not_connected"
 
     def label(self) -> str:
-        return _(_STATUS_LABELS[self])
-
-
-_STATUS_LABELS = {
-    Status.REFERRED: N_("Referred"),
-    Status.CONTACTED: N_("Contacted"),
-    Status.CONNECTED: N_("Connected"),
-    Status.NOT_CONNECTED: N_("Not connected"),
-}
+        labels = {
+            # TRANSLATORS: the state of one service of a referral (a list column and a
+            # filter), not a verb: referred -> contacted -> connected / not connected.
+            Status.REFERRED: pgettext("referral status", "Referred"),
+            Status.CONTACTED: pgettext("referral status", "Contacted"),
+            Status.CONNECTED: pgettext("referral status", "Connected"),
+            Status.NOT_CONNECTED: pgettext("referral status", "Not connected"),
+        }
+        return labels[self]
 
 #: Where a service line may go next. "Not connected" is not final: a parent
 #: may call back, so the coordinator can try again.
@@ -130,6 +130,7 @@ class NewReferral:
 def check_first_name(name: str) -> str:
     name = " ".join(name.split())
     if len(name) > NAME_MAX:
+        # TRANSLATORS: {n} is always 40.
         raise InvalidInput(_("The name is too long: a first name or initials only (at most {n} characters).").format(n=NAME_MAX))
     if any(ch.isdigit() for ch in name) or "@" in name:
         raise InvalidInput(_("The name field takes a first name or initials only, not numbers or addresses."))
@@ -151,6 +152,7 @@ def check_phone(phone: str, consent: bool) -> str:
 def check_notes(notes: str, confirmed: bool, ui_language: str = "en") -> str:
     notes = notes.strip()
     if len(notes) > NOTES_MAX:
+        # TRANSLATORS: {n} is always 500.
         raise InvalidInput(_("Notes are too long (at most {n} characters).").format(n=NOTES_MAX))
     if notes and not confirmed:
         terms = sensitive_terms(notes, ui_language)

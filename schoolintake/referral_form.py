@@ -29,7 +29,8 @@ class LanguageOption:
     english: str  # the name in the UI language, shown beside it
 
     def display(self) -> str:
-        return self.label if self.label == self.english else f"{self.label} — {self.english}"
+        # Case-blind: Babel spells Haitian "Kreyòl Ayisyen", the catalog "Kreyòl ayisyen".
+        return self.label if self.label.casefold() == self.english.casefold() else f"{self.label} — {self.english}"
 
 
 def language_options() -> list[LanguageOption]:

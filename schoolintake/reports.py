@@ -171,6 +171,7 @@ def _plan(counts: MonthCounts, k: int, released: list[_Revision]) -> tuple[Table
     small = [g for g, n in tables.sessions.items() if 0 < n < k]
     if small:
         raise CorrectionWithheld(
+            # TRANSLATORS: {period} is a month such as 2026-10; {k} is the smallest count shown (3 or more).
             _("The counts for {period} changed, but a correction would show a language group with fewer than {k} "
               "sessions; the earlier report stands.").format(period=counts.period, k=k))
     forced = set().union(*(r.pattern.suppressed for r in released))

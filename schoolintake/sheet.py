@@ -14,7 +14,6 @@ explicit act (see :func:`write_pdf`).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from .directory import ProviderService, provider_service, providers_for
 from .errors import InvalidInput, NotFound
+from .files import write_atomically
 from .i18n import SOURCE_LANGUAGE, _
 from .languages import LANGUAGE_CODES, OTHER_LANGUAGE, language
 from .referral import Site
@@ -145,17 +145,6 @@ def render_sheets(contents: Sequence[SheetContent]) -> bytes:
 
 def write_pdf(path: Path, data: bytes) -> Path:
     """Save a PDF the user asked for, atomically: complete or not at all."""
-    path = Path(path)
     if not data.startswith(b"%PDF"):
         raise InvalidInput(_("This is not a PDF document; nothing was written."))
-    staged = path.with_name(f".{path.name}.part")
-    try:
-        with staged.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(staged, path)
-    except OSError as error:
-        staged.unlink(missing_ok=True)
-        raise InvalidInput(_("Cannot write {path}: {reason}.").format(path=path, reason=error.strerror)) from None
-    return path
+    return write_atomically(path, data)

@@ -34,6 +34,7 @@ from .errors import (
     StoreError,
     WrongPassphrase,
 )
+from .files import fsync_dir
 from .i18n import _
 from .schema import SCHEMA_VERSION, migrate
 
@@ -50,17 +51,6 @@ def _uri(path: Path, mode: str) -> str:
 
 
 def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    # Makes a rename durable on POSIX; Windows has no directory handles to sync.
-    if os.name != "posix":
-        return
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -357,7 +347,7 @@ class Store:
         self._export_to(staged, key, salt)
         self._release_file()
         os.replace(staged, self.path)
-        _fsync_dir(self.path.parent)
+        fsync_dir(self.path.parent)
         self._conn = _connect_keyed(self.path, "rw", key)
         _verify_key(self._conn, self.path)
         _configure(self._conn)
@@ -379,7 +369,7 @@ class Store:
         staged = _temp_beside(destination, "backup")
         self._export_to(staged, keys.derive(profile, passphrase, salt), salt)
         os.replace(staged, destination)
-        _fsync_dir(destination.parent)
+        fsync_dir(destination.parent)
         return destination
 
     @staticmethod
@@ -455,5 +445,5 @@ def restore(backup: Path, backup_passphrase: str, target: Path, target_passphras
     finally:
         source.close()
     os.replace(staged, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     return Store.open(target, target_passphrase)

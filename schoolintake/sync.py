@@ -16,7 +16,6 @@ private certificate needs its certificate (or CA) configured explicitly
 from __future__ import annotations
 
 import json
-import os
 import ssl
 import time
 import urllib.parse
@@ -30,6 +29,7 @@ import httpx
 
 from . import __version__
 from .errors import InvalidInput, SchoolIntakeError
+from .files import write_atomically
 from .i18n import _
 from .reports import PreparedReport, mark_released, prepare_closed, record_failure, reports_to_send
 from .store import Store
@@ -194,27 +194,9 @@ def send_reports(store: Store, url: str | None = None, *, ca_file: str | None = 
 # -- files ---------------------------------------------------------------------
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    path = Path(path)
-    if path.is_dir():
-        raise InvalidInput(_("{path} is a folder; give a file name.").format(path=path))
-    if not path.parent.is_dir():
-        raise InvalidInput(_("The folder {path} does not exist.").format(path=path.parent))
-    staged = path.with_name(f".{path.name}.tmp")
-    try:
-        with staged.open("wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(staged, path)
-    except OSError as error:
-        staged.unlink(missing_ok=True)
-        raise SyncError(_("Could not write {path}: {reason}").format(path=path, reason=error.strerror)) from None
-
-
 def save_report(store: Store, report: PreparedReport, path: Path) -> Path:
     """Write one signed report (its exact envelope bytes) to a file."""
-    _write_atomically(path, report.envelope)
+    write_atomically(path, report.envelope)
     mark_released(store, report, f"file:{Path(path).name}", "saved")
     return Path(path)
 
@@ -227,7 +209,7 @@ def save_bundle(store: Store, path: Path, *, today: date | None = None) -> tuple
         "format_version": BUNDLE_VERSION,
         "reports": [json.loads(report.envelope) for report in queued],
     }
-    _write_atomically(path, json.dumps(bundle, sort_keys=True, indent=1, ensure_ascii=True).encode("ascii") + b"\n")
+    write_atomically(path, json.dumps(bundle, sort_keys=True, indent=1, ensure_ascii=True).encode("ascii") + b"\n")
     for report in queued:
         mark_released(store, report, f"file:{Path(path).name}", "saved")
     return queued, problems

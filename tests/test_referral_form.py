@@ -67,3 +67,10 @@ def test_draft_needs_a_language_and_copies_deeply() -> None:
     assert draft.services == ["esl"]
     with pytest.raises(ValueError):
         draft.set_service("nope", True)
+
+
+def test_a_language_named_alike_in_both_is_shown_once() -> None:
+    from schoolintake.referral_form import LanguageOption
+
+    assert LanguageOption("ht", "Kreyòl Ayisyen", "Kreyòl ayisyen").display() == "Kreyòl Ayisyen"
+    assert LanguageOption("bn", "বাংলা", "Bengali").display() == "বাংলা — Bengali"

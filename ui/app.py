@@ -11,7 +11,8 @@ from schoolintake.i18n import _
 
 from . import messages
 from .app_settings import AppSettings
-from .main_window import MainWindow, apply_ui_language
+from .language import apply_ui_language
+from .main_window import MainWindow
 from .operations import describe_error
 from .qt import QApplication
 from .session import Session

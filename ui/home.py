@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schoolintake.i18n import _
+from schoolintake.i18n import _, format_date, format_number, ngettext
 from schoolintake.languages import language_label
 from schoolintake.referral import ReferralFilter
 from schoolintake.referrals import ReferralSummary, follow_ups_due, list_referrals
@@ -23,6 +23,7 @@ TODAY_LIMIT = 200
 
 def _table(title: str, date_title: str) -> QTableWidget:
     table = QTableWidget(0, 5)
+    # TRANSLATORS: column header, short for "Number" (of the referral).
     table.setHorizontalHeaderLabels([_("No."), date_title, _("Language"), _("Name"), _("Services and status")])
     table.verticalHeader().setVisible(False)
     table.horizontalHeader().setStretchLastSection(True)
@@ -86,8 +87,12 @@ class HomePage(QWidget):
     def _show(self, result: tuple[str, list[ReferralSummary], list[ReferralSummary]]) -> None:
         site, todays, due = result
         self.site_label.setText(site)
-        self.today_title.setText(_("Today's referrals ({n})").format(n=len(todays)))
-        self.due_title.setText(_("Follow-ups due ({n})").format(n=len(due)))
+        # TRANSLATORS: a heading over the table of referrals made today.
+        self.today_title.setText(ngettext("{n} referral today", "{n} referrals today", len(todays))
+                                 .format(n=format_number(len(todays))))
+        # TRANSLATORS: a heading over the table of referrals whose follow-up call is due.
+        self.due_title.setText(ngettext("{n} follow-up due", "{n} follow-ups due", len(due))
+                               .format(n=format_number(len(due))))
         self._fill(self.today, todays)
         self._fill(self.due, due, follow_up=True)
 
@@ -97,7 +102,7 @@ class HomePage(QWidget):
         for row, item in enumerate(rows):
             services = ", ".join(f"{service_category(s).label()}: {st.label()}"
                                  for s, st in zip(item.services, item.statuses))
-            date_text = (item.follow_up_on if follow_up and item.follow_up_on else item.referred_on).isoformat()
+            date_text = format_date(item.follow_up_on if follow_up and item.follow_up_on else item.referred_on)
             for column, text in enumerate((str(item.id), date_text, language_label(item.language),
                                            item.first_name, services)):
                 cell = QTableWidgetItem(text)

@@ -9,16 +9,17 @@ the unsaved form's draft and the current page in memory to put them back.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING
 
-from schoolintake.i18n import _, set_ui_language
-from schoolintake.languages import language
+from schoolintake.i18n import _
 
 from . import messages, warmup
 from .app_settings import AppSettings
 from .idle import IdleWatcher
+from .language import apply_ui_language
 from .operations import SETTINGS
-from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, QWidget
+from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, QMenu, QWidget
 from .session import Session
 from .unlock_panel import UnlockPanel
 from .widgets import FOCUS_STYLE
@@ -28,19 +29,6 @@ if TYPE_CHECKING:
     from schoolintake.referral_form import ReferralDraft
 
     from .sheet_actions import SheetActions
-
-
-def apply_ui_language(code: str) -> None:
-    """Switch gettext and the layout direction (Arabic and Urdu mirror everything)."""
-    set_ui_language(code)
-    app = QApplication.instance()
-    rtl = language(code).right_to_left
-    # Only when it changes: touching the Qt namespace costs ~25 ms before the unlock screen.
-    if app is not None and rtl != QApplication.isRightToLeft():
-        from .qt import Qt
-
-        app.setLayoutDirection(  # type: ignore[attr-defined]
-            Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)
 
 
 class MainWindow(QMainWindow):
@@ -90,9 +78,14 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_menus(self) -> None:
+        # Rebuilt on a change of language: the old menus and actions are
+        # deleted, not just taken off the bar (QMenuBar.clear() keeps them).
+        for menu in self.menuBar().findChildren(QMenu):
+            menu.deleteLater()
         self.menuBar().clear()
         for action in self.actions():
             self.removeAction(action)
+            action.deleteLater()
         self.setWindowTitle(_("School Intake") + (" — " + _("demo") if self.session.demo else ""))
         file = self.menuBar().addMenu(_("&File"))
         self.new_action = self._action(_("&New referral"), QKeySequence.StandardKey.New, self.new_referral)
@@ -189,10 +182,19 @@ class MainWindow(QMainWindow):
         self._remember_state()
         self._close_dialogs()
         self._clear_clipboard()
+        self._clear_text_caches()
         self.workspace = None
         self.statusBar().clearMessage()
         self.session.lock()
         self.show_locked()
+
+    @staticmethod
+    def _clear_text_caches() -> None:
+        # Sheet layout caches hold shaped text, names included. Only if a sheet
+        # was drawn in this run (importing the module just to clear it is waste).
+        textlayout = sys.modules.get("schoolintake.textlayout")
+        if textlayout is not None:
+            textlayout.clear_caches()
 
     def _close_dialogs(self) -> None:
         for dialog in self.dialogs:

@@ -11,7 +11,6 @@ PySide6-Addons, a far larger download, so it is not used.)
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -96,19 +95,10 @@ def paint_pdf(pdf: bytes, printer: object) -> int:
 
 
 def save_pdf(pdf: bytes, path: Path) -> Path:
-    """Write the sheet where the user asked, atomically."""
-    path = Path(path)
-    staged = path.with_name(f".{path.name}.tmp")
-    try:
-        with staged.open("wb") as fh:
-            fh.write(pdf)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(staged, path)
-    except OSError as error:
-        staged.unlink(missing_ok=True)
-        raise SchoolIntakeError(_("Cannot write {path}: {reason}.").format(path=path, reason=error.strerror)) from None
-    return path
+    """Write the sheet where the user asked, atomically (the core's write_pdf)."""
+    from schoolintake.sheet import write_pdf
+
+    return write_pdf(path, pdf)
 
 
 class SheetPrinter:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from schoolintake.directory import provider_service
 from schoolintake.errors import NotFound
-from schoolintake.i18n import _
+from schoolintake.i18n import _, format_date, format_datetime, pgettext
 from schoolintake.languages import language_label
 from schoolintake.referral import TRANSITIONS, NotConnectedReason, Referral, ReferralLine, Status
 from schoolintake.referrals import get_referral, record_outcome
@@ -94,14 +94,14 @@ class ReferralDialog(QDialog):
     def _show(self, view: ReferralView) -> None:
         self.view = view
         r = view.referral
-        parts = [_("Date: {date}").format(date=r.referred_on.isoformat()),
+        parts = [_("Date: {date}").format(date=format_date(r.referred_on, "long")),
                  _("Language: {language}").format(language=language_label(r.language))]
         if r.first_name:
             parts.append(_("Name: {name}").format(name=r.first_name))
         if r.phone:
             parts.append(_("Phone: {phone}").format(phone=r.phone))
         if r.follow_up_on:
-            parts.append(_("Follow up on: {date}").format(date=r.follow_up_on.isoformat()))
+            parts.append(_("Follow up on: {date}").format(date=format_date(r.follow_up_on, "long")))
         if r.notes:
             parts.append(_("Notes: {notes}").format(notes=r.notes))
         if r.purged:
@@ -122,7 +122,7 @@ class ReferralDialog(QDialog):
             layout.addWidget(QLabel(_("Provider: {name}").format(name=providers.get(line.provider_service_id, ""))))
         history = []
         for event in line.history:
-            text = f"{event.recorded_at.astimezone().strftime('%Y-%m-%d %H:%M')}  {event.status.label()}"
+            text = f"{format_datetime(event.recorded_at)}  {event.status.label()}"
             if event.reason:
                 text += f" ({event.reason.label()})"
             if event.recorded_by:
@@ -142,7 +142,8 @@ class ReferralDialog(QDialog):
                 reason.addItem(why.label(), why.value)
             labelled(status, _("New status for {service}").format(service=service_category(line.service).label()))
             labelled(reason, _("Reason"))
-            record = QPushButton(_("Record"))
+            # TRANSLATORS: a button (verb): record the new status chosen beside it.
+            record = QPushButton(pgettext("button", "Record"))
 
             def sync() -> None:
                 reason.setEnabled(status.currentData() == Status.NOT_CONNECTED.value)

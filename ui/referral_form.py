@@ -27,7 +27,7 @@ from .qt import (
     QVBoxLayout, QWidget, Signal,
 )
 from .session import Session
-from .widgets import add_field, heading, labelled, note
+from .widgets import add_field, compact_combo, heading, labelled, note
 
 
 def _qdate(value: date) -> QDate:
@@ -49,7 +49,6 @@ class LanguagePicker(QWidget):
         self.search = QLineEdit()
         self.search.setPlaceholderText(_("Type to search, e.g. “esp”, “বাংলা”, “arab”"))
         self.list = QListWidget()
-        self.list.setMaximumHeight(self.list.fontMetrics().height() * 7)
         labelled(self.list, _("Matching languages"))
         self.current = ""
         layout = QVBoxLayout(self)
@@ -62,6 +61,13 @@ class LanguagePicker(QWidget):
         self.list.itemClicked.connect(lambda item: self.choose(item.data(Qt.ItemDataRole.UserRole)))
         self.search.installEventFilter(self)
         self._filter("")
+        # Between four and seven whole rows, measured on the rows themselves:
+        # an autonym in a taller script (Arabic, Bengali, CJK) makes a row
+        # taller than the UI font's line.
+        row = max(self.list.sizeHintForRow(r) for r in range(self.list.count()))
+        frame = 2 * self.list.frameWidth()
+        self.list.setMinimumHeight(row * 4 + frame)
+        self.list.setMaximumHeight(row * 7 + frame)
 
     def setFocus(self) -> None:  # type: ignore[override]
         self.search.setFocus()
@@ -142,6 +148,7 @@ class ReferralForm(QWidget):
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
         form = QFormLayout(body)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
 
         self.language = LanguagePicker()
         add_field(form, _("Parent's &language"), self.language.search)
@@ -158,12 +165,17 @@ class ReferralForm(QWidget):
         grid = QGridLayout(services)
         grid.setContentsMargins(0, 0, 0, 0)
         self.service_boxes: dict[str, QCheckBox] = {}
-        for index, category in enumerate(SERVICE_CATEGORIES):
+        for category in SERVICE_CATEGORIES:
             box = QCheckBox(category.label())
             box.setAccessibleName(category.label())
             box.toggled.connect(lambda on, code=category.code: self._service_toggled(code, on))
-            grid.addWidget(box, index // 2, index % 2)
             self.service_boxes[category.code] = box
+        # Two columns, or one where the service names are long (Russian, Polish…)
+        # so that the form fits a laptop screen without scrolling sideways.
+        widest = max(box.sizeHint().width() for box in self.service_boxes.values())
+        columns = 2 if widest <= self.fontMetrics().averageCharWidth() * 44 else 1
+        for index, box in enumerate(self.service_boxes.values()):
+            grid.addWidget(box, index // columns, index % columns)
         services_label = QLabel(_("&Services"))
         services_label.setBuddy(self.service_boxes[SERVICE_CATEGORIES[0].code])
         form.addRow(services_label, services)
@@ -171,6 +183,7 @@ class ReferralForm(QWidget):
         self.providers_box = QWidget()
         self.providers_form = QFormLayout(self.providers_box)
         self.providers_form.setContentsMargins(0, 0, 0, 0)
+        self.providers_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.provider_combos: dict[str, QComboBox] = {}
         form.addRow(QLabel(_("Provider for each service")), self.providers_box)
 
@@ -315,6 +328,7 @@ class ReferralForm(QWidget):
                 if speaks:
                     text += "  ✓ " + language_label(self.draft.language)
                 combo.addItem(text, provider.id)
+            compact_combo(combo, 24)
             chosen = self.draft.providers.get(service)
             index = combo.findData(chosen) if chosen else 0
             combo.setCurrentIndex(max(index, 0))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from schoolintake.i18n import _
+from schoolintake.i18n import _, format_number, ngettext
 from schoolintake.languages import PARENT_LANGUAGE_CODES, language_label
 from schoolintake.referral import ReferralFilter, Status
 from schoolintake.services import SERVICE_CATEGORIES
@@ -16,7 +16,7 @@ from .qt import (
 )
 from .referral_model import DATE_COLUMN, SORTABLE_COLUMNS, ReferralTableModel
 from .session import Session
-from .widgets import heading, labelled
+from .widgets import compact_combo, heading, labelled
 
 SEARCH_DELAY_MS = 120
 
@@ -54,6 +54,9 @@ class ReferralListPage(QWidget):
         for code in PARENT_LANGUAGE_CODES:
             self.language.addItem(language_label(code), code)
         labelled(self.language, _("Language filter"))
+        for combo in (self.status, self.service, self.language):
+            compact_combo(combo)
+        # TRANSLATORS: a check box that turns on the date range "From <date> to <date>".
         self.use_dates = QCheckBox(_("From"))
         self.since = QDateEdit()
         self.until = QDateEdit()
@@ -66,12 +69,19 @@ class ReferralListPage(QWidget):
         self.until.setDate(self._qdate(today))
         labelled(self.since, _("From date"))
         labelled(self.until, _("To date"))
-        self.search.setMinimumWidth(self.search.fontMetrics().averageCharWidth() * 28)
+        self.search.setMinimumWidth(self.search.fontMetrics().horizontalAdvance("n") * 28)  # CJK fonts: wide average
         bar.addWidget(self.search, 3)
-        for widget in (self.status, self.service, self.language, self.use_dates, self.since, QLabel(_("to")),
-                       self.until):
+        for widget in (self.status, self.service, self.language):
             bar.addWidget(widget)
         layout.addLayout(bar)
+        # The dates on a line of their own: one row of every filter would make
+        # the window wider than a laptop screen in the more verbose languages.
+        dates = QHBoxLayout()
+        # TRANSLATORS: between the two dates of the range "From <date> to <date>".
+        for widget in (self.use_dates, self.since, QLabel(_("to")), self.until):
+            dates.addWidget(widget)
+        dates.addStretch(1)
+        layout.addLayout(dates)
 
         self.model = ReferralTableModel(session, self)
         self.table = QTableView()
@@ -95,7 +105,8 @@ class ReferralListPage(QWidget):
         self.count_label.setAccessibleName(_("Number of matching referrals"))
         layout.addWidget(self.count_label)
         self.model.counted.connect(
-            lambda n: self.count_label.setText(_("{n} matching referrals").format(n=f"{n:,}")))
+            lambda n: self.count_label.setText(ngettext("{n} matching referral", "{n} matching referrals", n)
+                                               .format(n=format_number(n))))
 
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-from schoolintake.i18n import _
+from schoolintake.i18n import _, format_date, pgettext
 from schoolintake.languages import language_label
 from schoolintake.referral import ReferralFilter
 from schoolintake.referrals import ReferralSummary, count_referrals, list_referrals
@@ -30,7 +30,9 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def _columns() -> list[str]:
-    return [_("No."), _("Date"), _("Language"), _("Name"), _("Services"), _("Status"), _("Follow-up")]
+    # TRANSLATORS: column headers of the referrals list; "No." is short for "Number".
+    return [_("No."), _("Date"), _("Language"), _("Name"), _("Services"), pgettext("column header", "Status"),
+            _("Follow-up")]
 
 
 DATE_COLUMN = 1
@@ -167,7 +169,7 @@ class ReferralTableModel(QAbstractTableModel):
         if column == 0:
             return str(item.id)
         if column == 1:
-            return item.referred_on.isoformat()
+            return format_date(item.referred_on)
         if column == 2:
             return language_label(item.language)
         if column == 3:
@@ -176,7 +178,7 @@ class ReferralTableModel(QAbstractTableModel):
             return ", ".join(service_category(s).label() for s in item.services)
         if column == 5:
             return ", ".join(dict.fromkeys(status.label() for status in item.statuses))
-        return item.follow_up_on.isoformat() if item.follow_up_on else ""
+        return format_date(item.follow_up_on) if item.follow_up_on else ""
 
     # -- paging ------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schoolintake.i18n import _
+from schoolintake.i18n import _, format_month, format_number, ngettext
 from schoolintake.languages import language_label
 from schoolintake.monthly_report import CountRow, monthly_counts, months_available, totals_by, write_counts_csv
 from schoolintake.referral import Status
@@ -40,14 +40,15 @@ class BarChart(QWidget):
 
     def set_bars(self, bars: list[tuple[str, int]]) -> None:
         self.bars = bars
-        self.setAccessibleDescription("; ".join(f"{label}: {n}" for label, n in bars))
-        self.setMinimumHeight(self.fontMetrics().height() * 2 * max(1, len(bars)))
+        self.setAccessibleDescription("; ".join(f"{label}: {format_number(n)}" for label, n in bars))
+        # Rows shrink to fit before the window must grow (taller scripts, small screens).
+        self.setMinimumHeight(int(self.fontMetrics().height() * 1.3 * max(1, len(bars))))
         self.update()
 
     def paintEvent(self, _event: object) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
         metrics = self.fontMetrics()
-        row = metrics.height() * 2
+        row = int(min(metrics.height() * 2, max(metrics.height() * 1.3, self.height() / max(1, len(self.bars)))))
         label_width = max((metrics.horizontalAdvance(label) for label, _n in self.bars), default=0) + 12
         number_width = metrics.horizontalAdvance("0000000") + 8
         room = max(10, self.width() - label_width - number_width)
@@ -67,7 +68,7 @@ class BarChart(QWidget):
             painter.setPen(palette.text().color())
             painter.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignTrailing, label)
             painter.fillRect(bar, palette.highlight())
-            painter.drawText(number, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, f"{n:,}")
+            painter.drawText(number, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeading, format_number(n))
         painter.end()
 
 
@@ -117,7 +118,7 @@ class ReportsPage(QWidget):
         for combo in (self.first, self.last):
             combo.clear()
             for month in months:
-                combo.addItem(month, month)
+                combo.addItem(format_month(month), month)
         if months:
             self.first.setCurrentIndex(max(0, self.first.findData(first)) if first else max(0, len(months) - 12))
             self.last.setCurrentIndex(self.last.findData(last) if last in months else len(months) - 1)
@@ -139,9 +140,11 @@ class ReportsPage(QWidget):
         dimension = self.dimension.currentData()
         totals = totals_by(self.rows, dimension)
         self.chart.set_bars([(_label(dimension, value), n) for value, n in totals])
-        self.total.setText(_("{n} service referrals from {first} to {last}.").format(
-            n=f"{sum(n for _v, n in totals):,}", first=self.first.currentText() or "—",
-            last=self.last.currentText() or "—"))
+        total = sum(n for _v, n in totals)
+        # TRANSLATORS: {first} and {last} are months, e.g. "Nov 2025" and "Oct 2026".
+        self.total.setText(ngettext("{n} service referral from {first} to {last}.",
+                                    "{n} service referrals from {first} to {last}.", total).format(
+            n=format_number(total), first=self.first.currentText() or "—", last=self.last.currentText() or "—"))
 
     def export(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(self, _("Export counts"), "schoolintake-counts.csv",

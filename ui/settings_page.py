@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from schoolintake.errors import InvalidInput, SchoolIntakeError
-from schoolintake.i18n import _, ui_language
+from schoolintake.i18n import _, ngettext, ui_language
 from schoolintake.languages import LANGUAGES
 from schoolintake.referral import Site
 from schoolintake.retention import apply_retention
@@ -22,7 +22,7 @@ from .qt import (
     QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget, Signal,
 )
 from .session import Session
-from .widgets import add_field, heading, note
+from .widgets import add_field, count_suffix, heading, note
 
 
 @dataclass(frozen=True)
@@ -67,6 +67,11 @@ class PassphraseDialog(QDialog):
         self.accept()
 
 
+def _days(n: int) -> str:
+    # TRANSLATORS: a number of days (also shown in a number box); keep {n} in every form.
+    return ngettext("{n} day", "{n} days", n)
+
+
 class SettingsPage(QWidget):
     language_changed = Signal(str)
     lock_requested = Signal()
@@ -108,10 +113,11 @@ class SettingsPage(QWidget):
         form = QFormLayout(box)
         self.idle = QSpinBox()
         self.idle.setRange(1, 60)
-        self.idle.setSuffix(" " + _("min"))
+        # TRANSLATORS: shown in a number box; keep {n} in every form.
+        count_suffix(self.idle, lambda n: ngettext("{n} minute", "{n} minutes", n))
         self.retention = QSpinBox()
         self.retention.setRange(30, 3650)
-        self.retention.setSuffix(" " + _("days"))
+        count_suffix(self.retention, _days)
         add_field(form, _("Lock after &idle"), self.idle)
         add_field(form, _("Keep personal details for"), self.retention,
                   description=_("After this, names, phone numbers and notes are removed; counts stay."))
@@ -182,12 +188,16 @@ class SettingsPage(QWidget):
         self.session.ops.write(write, {SETTINGS}, on_result=done, parent=self)
 
     def purge(self) -> None:
-        if not messages.confirm(self, _("Remove names, phone numbers and notes from referrals older than {n} days? "
-                                        "Counts stay.").format(n=self.retention.value())):
+        days = self.retention.value()
+        # TRANSLATORS: {period} is a number of days, e.g. "365 days".
+        if not messages.confirm(self, _("Remove names, phone numbers and notes from referrals older than {period}? "
+                                        "Counts stay.").format(period=_days(days).format(n=days))):
             return
         self.session.ops.write(apply_retention, {REFERRALS},
-                               on_result=lambda n: self._done(_("Personal details removed from {n} referral(s).")
-                                                              .format(n=n)), parent=self)
+                               on_result=lambda n: self._done(
+                                   ngettext("Personal details removed from {n} referral.",
+                                            "Personal details removed from {n} referrals.", n).format(n=n)),
+                               parent=self)
 
     def change_passphrase(self) -> None:
         dialog = PassphraseDialog(self, _("Change passphrase"), current_label=_("&Current passphrase"))

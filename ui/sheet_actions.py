@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from schoolintake.errors import SchoolIntakeError
-from schoolintake.i18n import _
+from schoolintake.i18n import _, ngettext
 
 from . import messages
 from .printing import SheetPrinter, SheetUnavailable, render_sheet, save_pdf
@@ -40,7 +40,8 @@ class SheetActions:
                 self.last_result = str(error)
                 messages.show_error(parent, str(error))
                 return
-            self.last_result = (_("Sheet sent to the printer ({n} pages).").format(n=pages) if pages
+            self.last_result = (ngettext("Sheet sent to the printer ({n} page).",
+                                         "Sheet sent to the printer ({n} pages).", pages).format(n=pages) if pages
                                 else _("Printing cancelled."))
 
         self._with_pdf(referral_id, parent, go)

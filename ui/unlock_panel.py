@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from schoolintake.errors import WrongPassphrase
-from schoolintake.i18n import _
+from schoolintake.i18n import _, ngettext
 
 from .operations import describe_error
 from .qt import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QTimer, QVBoxLayout, QWidget, Signal
@@ -114,8 +114,9 @@ class UnlockPanel(QWidget):
             self.message.setText(_("Wrong passphrase. Try again."))
             self.passphrase.setFocus()
             return
-        self.message.setText(_("Wrong passphrase. You can try again in {n} s.").format(
-            n=math.ceil(self._remaining)))
+        seconds = math.ceil(self._remaining)
+        self.message.setText(ngettext("Wrong passphrase. You can try again in {n} second.",
+                                      "Wrong passphrase. You can try again in {n} seconds.", seconds).format(n=seconds))
 
     def _set_enabled(self, on: bool) -> None:
         self.passphrase.setEnabled(on)

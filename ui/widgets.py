@@ -7,7 +7,9 @@ relative to the application font, so text follows the system font size.
 
 from __future__ import annotations
 
-from .qt import QFont, QFormLayout, QLabel, QWidget
+from collections.abc import Callable
+
+from .qt import QComboBox, QFont, QFormLayout, QLabel, QSpinBox, QWidget
 
 FOCUS_STYLE = """
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QListWidget:focus,
@@ -25,6 +27,33 @@ def add_field(form: QFormLayout, text: str, widget: QWidget, *, description: str
         widget.setToolTip(description)
     form.addRow(label, widget)
     return label
+
+
+def compact_combo(combo: QComboBox, chars: int = 14) -> QComboBox:
+    """A combo box that may be narrower than its longest item (its popup still
+    shows every item whole), so a row of filters in a verbose language does not
+    make the window wider than a laptop screen."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    from .qt import Qt  # here: this module loads before the unlock screen, which needs no Qt namespace
+
+    view = combo.view()
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width())
+    return combo
+
+
+def count_suffix(spin: QSpinBox, template: Callable[[int], str]) -> None:
+    """Show a number box's unit in the plural form its value needs ("1 day",
+    "3 дня", "5 дней"): ``template(n)`` is an ``ngettext`` text with ``{n}``."""
+
+    def update(n: int) -> None:
+        before, _n, after = template(n).partition("{n}")
+        spin.setPrefix(before)
+        spin.setSuffix(after)
+
+    spin.valueChanged.connect(update)
+    update(spin.value())
 
 
 def labelled(widget: QWidget, text: str) -> QWidget:

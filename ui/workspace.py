@@ -53,7 +53,6 @@ class Workspace(QWidget):
         layout = QHBoxLayout(self)
         self.nav = QListWidget()
         labelled(self.nav, _("Sections"))
-        self.nav.setFixedWidth(self.nav.fontMetrics().averageCharWidth() * 22)
         self.stack = QStackedWidget()
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
@@ -64,6 +63,10 @@ class Workspace(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # stands in until the page is built
+        # As wide as the longest title (CJK's average character is twice Latin's).
+        metrics = self.nav.fontMetrics()
+        widest = max(metrics.horizontalAdvance(title) for title in titles.values())
+        self.nav.setFixedWidth(max(widest, metrics.averageCharWidth() * 12) + metrics.height() * 2)
         self.nav.currentRowChanged.connect(self._row_changed)
         self.focus_current_page = lambda: self._row_changed(self.nav.currentRow())
         self.nav.setCurrentRow(0)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from schoolintake import sync
+from schoolintake import files
 from schoolintake.reports import PreparedReport, prepare_report
 from schoolintake.store import Store
 from schoolintake_ui import sync_page
@@ -126,12 +126,12 @@ def test_preview_shows_the_exact_bytes_and_saves_them_atomically(
     def broken_fsync(_fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(sync.os, "fsync", broken_fsync)
+    monkeypatch.setattr(files.os, "fsync", broken_fsync)
     page.save_month_button.click()
     wait_idle(qtbot, launcher.session)
     assert target.read_bytes() == b"the earlier file"
     assert sorted(p.name for p in target.parent.iterdir()) == ["september.json"]
-    assert "Could not write" in page.result.text() and "No space left" in page.result.text()
+    assert "Cannot write" in page.result.text() and "No space left" in page.result.text()
     monkeypatch.undo()
 
     # Save all: one bundle with every report the collector lacks.
