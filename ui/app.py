@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from schoolintake.i18n import _
-from schoolintake.setup_flow import FirstRunSetup
 
 from . import messages
 from .app_settings import AppSettings
@@ -16,6 +16,9 @@ from .main_window import MainWindow
 from .operations import describe_error
 from .qt import QApplication
 from .session import Session
+
+if TYPE_CHECKING:
+    from schoolintake.setup_flow import FirstRunSetup
 
 
 def _once(session: Session, slot: Callable[[], None]) -> Callable[[], None]:
@@ -49,6 +52,8 @@ class Launcher:
             path = self.session.db_path
             self._open(lambda: open_demo_database(path))
         elif not self.session.db_path.exists():
+            from schoolintake.setup_flow import FirstRunSetup
+
             from .wizard import FirstRunWizard
 
             flow = FirstRunSetup(self.session.db_path, ui_language=self.settings.ui_language)

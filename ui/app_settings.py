@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schoolintake import paths
 from schoolintake.languages import LANGUAGE_CODES
 
 from .qt import QByteArray, QSettings
@@ -17,7 +16,11 @@ from .qt import QByteArray, QSettings
 
 class AppSettings:
     def __init__(self, path: Path | None = None) -> None:
-        self.path = Path(path) if path else paths.config_dir() / "ui.ini"
+        if path is None:
+            from schoolintake import paths  # platformdirs: only when no path was given
+
+            path = paths.config_dir() / "ui.ini"
+        self.path = Path(path)
         self._settings = QSettings(str(self.path), QSettings.Format.IniFormat)
 
     @property

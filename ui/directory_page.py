@@ -22,6 +22,17 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def phone_line(phone: Phone) -> str:
+    """One line of the phones box: the number, then its description after a colon."""
+    return f"{phone.number}: {phone.description}" if phone.description else phone.number
+
+
+def parse_phone(line: str) -> Phone:
+    # Phone numbers have no colon, so the first one starts the description.
+    number, _colon, description = line.partition(":")
+    return Phone(number.strip(), description.strip())
+
+
 class ProviderDialog(QDialog):
     """Edit one directory service (and its organisation's name)."""
 
@@ -38,7 +49,7 @@ class ProviderDialog(QDialog):
             self.category.addItem(category.label(), category.code)
         if service:
             self.category.setCurrentIndex(self.category.findData(service.category))
-        self.phones = QPlainTextEdit("\n".join(p.number for p in service.phones) if service else "")
+        self.phones = QPlainTextEdit("\n".join(phone_line(p) for p in service.phones) if service else "")
         self.hours = QPlainTextEdit("\n".join(service.schedules) if service else "")
         self.address = QLineEdit(service.locations[0].address_1 if service and service.locations else "")
         self.city = QLineEdit(service.locations[0].city if service and service.locations else "")
@@ -50,7 +61,8 @@ class ProviderDialog(QDialog):
         add_field(form, _("&Organization"), self.organization)
         add_field(form, _("&Service name"), self.name)
         add_field(form, _("&Category"), self.category)
-        add_field(form, _("&Phones (one per line)"), self.phones)
+        add_field(form, _("&Phones (one per line)"), self.phones,
+                  description=_("A note may follow the number after a colon, e.g. 718-555-0100: Spanish line"))
         add_field(form, _("&Hours (one per line)"), self.hours)
         add_field(form, _("&Address"), self.address)
         add_field(form, _("C&ity"), self.city)
@@ -86,7 +98,7 @@ class ProviderDialog(QDialog):
             organization_name=self.organization.text(),
             name=self.name.text(),
             category=self.category.currentData(),
-            phones=tuple(Phone(number) for number in _lines(self.phones.toPlainText())),
+            phones=tuple(parse_phone(line) for line in _lines(self.phones.toPlainText())),
             schedules=tuple(_lines(self.hours.toPlainText())),
             languages=tuple(code for code, box in self.language_boxes.items() if box.isChecked()),
             locations=location + tuple(base.locations[1:]),

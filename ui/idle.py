@@ -19,9 +19,7 @@ class IdleWatcher(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.idle.emit)
         self.set_timeout_ms(minutes * 60_000)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        self._watching = False
 
     def set_timeout_ms(self, ms: int) -> None:
         self._timer.setInterval(max(1, ms))
@@ -31,10 +29,23 @@ class IdleWatcher(QObject):
         return self._timer.interval()
 
     def start(self) -> None:
+        # Every event of the application passes through this filter (in Python),
+        # so it is installed only while there is something to lock.
+        app = QApplication.instance()
+        if app is not None and not self._watching:
+            app.installEventFilter(self)
+            self._watching = True
         self._timer.start()
 
     def stop(self) -> None:
         self._timer.stop()
+        self._remove_filter()
+
+    def _remove_filter(self) -> None:
+        app = QApplication.instance()
+        if app is not None and self._watching:
+            app.removeEventFilter(self)
+        self._watching = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() in _INPUT_EVENTS and self._timer.isActive():
@@ -42,7 +53,4 @@ class IdleWatcher(QObject):
         return False
 
     def dispose(self) -> None:
-        app = QApplication.instance()
-        if app is not None:
-            app.removeEventFilter(self)
-        self._timer.stop()
+        self.stop()

@@ -13,7 +13,7 @@ from schoolintake.i18n import set_ui_language
 from schoolintake.languages import language
 
 from .fonts import apply_ui_font
-from .qt import QCoreApplication, QGuiApplication, QLibraryInfo, Qt, QTranslator
+from .qt import QCoreApplication, QGuiApplication, QLibraryInfo, QTranslator
 
 #: Our language codes whose Qt catalogue has another name.
 _QT_NAMES = {"zh_Hans": "zh_CN", "zh_Hant": "zh_TW"}
@@ -51,6 +51,10 @@ def apply_ui_language(code: str) -> None:
     install_qt_translations(code)
     apply_ui_font(code)
     app = QCoreApplication.instance()
-    if isinstance(app, QGuiApplication):
-        rtl = language(code).right_to_left
+    rtl = language(code).right_to_left
+    # Only when it changes: the Qt namespace costs ~25 ms to build, and English
+    # (left to right, Qt's default) needs none of it before the unlock screen.
+    if isinstance(app, QGuiApplication) and rtl != QGuiApplication.isRightToLeft():
+        from .qt import Qt
+
         app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight)

@@ -9,23 +9,26 @@ the unsaved form's draft and the current page in memory to put them back.
 
 from __future__ import annotations
 
-import hashlib
 import sys
+from typing import TYPE_CHECKING
 
 from schoolintake.i18n import _
-from schoolintake.referral_form import ReferralDraft
 
-from . import messages
+from . import messages, warmup
 from .app_settings import AppSettings
 from .idle import IdleWatcher
 from .language import apply_ui_language
 from .operations import SETTINGS
-from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, QMenu, Qt, QWidget
+from .qt import QAction, QApplication, QDialog, QKeySequence, QMainWindow, QMenu, QWidget
 from .session import Session
-from .sheet_actions import SheetActions
 from .unlock_panel import UnlockPanel
 from .widgets import FOCUS_STYLE
 from .workspace import PAGE_KEYS, Workspace, page_titles  # light: pages import lazily
+
+if TYPE_CHECKING:
+    from schoolintake.referral_form import ReferralDraft
+
+    from .sheet_actions import SheetActions
 
 
 class MainWindow(QMainWindow):
@@ -33,7 +36,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.settings = settings
-        self.sheets = sheets or SheetActions(session)
+        self._sheets = sheets
         self.workspace: Workspace | None = None
         self.unlock_panel: UnlockPanel | None = None
         self.dialogs: list[QDialog] = []
@@ -53,13 +56,23 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1100, 760)
 
+    @property
+    def sheets(self) -> SheetActions:
+        """Printing support, loaded on first use (not before the unlock screen)."""
+        if self._sheets is None:
+            from .sheet_actions import SheetActions
+
+            self._sheets = SheetActions(self.session)
+        return self._sheets
+
     # -- menus ----------------------------------------------------------
 
     def _action(self, text: str, shortcut: QKeySequence | str | None, slot: object) -> QAction:
         action = QAction(text, self)
         if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            # setShortcuts, not setShortcut: the latter's overloads make PySide build the
+            # whole Qt namespace (~25 ms) before the unlock screen. Context: this window.
+            action.setShortcuts([QKeySequence(shortcut)])
         action.triggered.connect(slot)
         self.addAction(action)
         return action
@@ -117,6 +130,7 @@ class MainWindow(QMainWindow):
         self._replace_central(panel)
         self._update_actions()
         panel.focus()
+        warmup.start(self.session.worker)
 
     def show_opening(self) -> None:
         """While a new or demo database is being created: no unlock needed."""
@@ -127,13 +141,12 @@ class MainWindow(QMainWindow):
     def show_unlocked(self) -> None:
         self.unlock_panel = None
         workspace = Workspace(self.session)
-        workspace.home.open_referral.connect(self.open_referral)
-        workspace.referrals.open_referral.connect(self.open_referral)
-        workspace.form.print_requested.connect(lambda rid: self.sheets.print(rid, self))
-        workspace.form.saved.connect(
+        workspace.open_referral.connect(self.open_referral)
+        workspace.print_requested.connect(lambda rid: self.sheets.print(rid, self))
+        workspace.saved.connect(
             lambda rid: self.statusBar().showMessage(_("Referral {id} saved.").format(id=rid), 8000))
-        workspace.settings.language_changed.connect(self.change_ui_language)
-        workspace.settings.lock_requested.connect(self.lock)
+        workspace.language_changed.connect(self.change_ui_language)
+        workspace.lock_requested.connect(self.lock)
         self.workspace = workspace
         self._replace_central(workspace)
         if self._saved_draft is not None:
@@ -156,6 +169,9 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         self._saved_page = self.workspace.current_key()
+        if not self.workspace.built("new"):
+            self._saved_draft = None
+            return
         form = self.workspace.form
         self._saved_draft = None if form.is_blank() else form.snapshot()
 
@@ -193,6 +209,8 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _digest(text: str) -> bytes:
+        import hashlib
+
         return hashlib.sha256(text.encode("utf-8")).digest()
 
     def _clipboard_changed(self) -> None:
@@ -225,6 +243,7 @@ class MainWindow(QMainWindow):
         self.workspace.form.save(print_after=print_after)
 
     def open_referral(self, referral_id: int) -> None:
+        from .qt import Qt
         from .referral_detail import ReferralDialog
 
         dialog = ReferralDialog(self.session, referral_id, self)
@@ -254,7 +273,7 @@ class MainWindow(QMainWindow):
             self.idle.start()
 
     def closeEvent(self, event: object) -> None:  # type: ignore[override]
-        if self.workspace is not None and not self.workspace.form.is_blank():
+        if self.workspace is not None and self.workspace.built("new") and not self.workspace.form.is_blank():
             if not messages.confirm(self, _("The new referral has not been saved. Quit anyway?")):
                 event.ignore()  # type: ignore[attr-defined]
                 return

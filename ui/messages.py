@@ -8,17 +8,25 @@ from __future__ import annotations
 
 from schoolintake.i18n import _
 
-from .qt import QMessageBox, QWidget
+from .qt import QWidget
+
+# QMessageBox is looked up when a box is shown: this module loads before the unlock screen.
 
 
 def show_error(parent: QWidget | None, text: str) -> None:
+    from .qt import QMessageBox
+
     QMessageBox.warning(parent, _("School Intake"), text)
 
 
 def show_info(parent: QWidget | None, text: str) -> None:
+    from .qt import QMessageBox
+
     QMessageBox.information(parent, _("School Intake"), text)
 
 
 def confirm(parent: QWidget | None, text: str) -> bool:
+    from .qt import QMessageBox
+
     answer = QMessageBox.question(parent, _("School Intake"), text)
     return answer == QMessageBox.StandardButton.Yes

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schoolintake.errors import SchoolIntakeError
 from schoolintake.i18n import _
-from schoolintake.store import Store
 
 from . import messages
-from .qt import QObject, QProgressDialog, Qt, QTimer, QWidget, Signal, isValid
+from .qt import QObject, QProgressDialog, QTimer, QWidget, Signal, isValid
 from .worker import Locked, StoreWorker
+
+if TYPE_CHECKING:  # the store (SQLCipher, Argon2) loads at unlock, not before the unlock screen
+    from schoolintake.store import Store
 
 log = logging.getLogger("schoolintake.ui")
 
@@ -27,6 +29,7 @@ REFERRALS = "referrals"
 DIRECTORY = "directory"
 SETTINGS = "settings"
 SITE = "site"
+SYNC = "sync"
 
 PROGRESS_DELAY_MS = 400
 
@@ -60,7 +63,7 @@ class Operations(QObject):
     def _run(self, fn: Callable[[Store], Any], changes: frozenset[str], on_result: Callable[[Any], None] | None,
              parent: QWidget | None, on_error: Callable[[BaseException], None] | None,
              progress: str | None, owner: QObject | None) -> None:
-        indicator = _DelayedProgress(parent, progress) if progress else None
+        indicator = DelayedProgress(parent, progress) if progress else None
         owner = owner or parent
 
         def alive() -> bool:
@@ -88,7 +91,7 @@ class Operations(QObject):
         self.worker.call(fn, done, failed)
 
 
-class _DelayedProgress:
+class DelayedProgress:
     """A busy dialog that appears only if the work takes longer than a moment."""
 
     def __init__(self, parent: QWidget | None, text: str) -> None:
@@ -100,6 +103,8 @@ class _DelayedProgress:
         self._timer.start(PROGRESS_DELAY_MS)
 
     def _show(self) -> None:
+        from .qt import Qt  # not at import: this module loads before the unlock screen
+
         self._dialog = QProgressDialog(self._text, "", 0, 0, self._parent)
         self._dialog.setCancelButton(None)
         self._dialog.setWindowModality(Qt.WindowModality.WindowModal)

@@ -14,7 +14,7 @@ from .qt import (
     QAbstractItemView, QCheckBox, QComboBox, QDate, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QModelIndex, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
 )
-from .referral_model import DATE_COLUMN, ReferralTableModel
+from .referral_model import DATE_COLUMN, SORTABLE_COLUMNS, ReferralTableModel
 from .session import Session
 from .widgets import compact_combo, heading, labelled
 
@@ -95,7 +95,9 @@ class ReferralListPage(QWidget):
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+        header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
         layout.addWidget(self.table, 1)
@@ -148,6 +150,16 @@ class ReferralListPage(QWidget):
     def apply_filter(self) -> None:
         self._timer.stop()
         self.model.set_filter(self.current_filter())
+
+    def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
+        # Only the date (and number) order is kept by the store's indexes; a click
+        # on another column must not show an arrow the rows do not follow.
+        if column not in SORTABLE_COLUMNS:
+            header = self.table.horizontalHeader()
+            header.blockSignals(True)
+            header.setSortIndicator(DATE_COLUMN, Qt.SortOrder.DescendingOrder if self.model.newest_first
+                                    else Qt.SortOrder.AscendingOrder)
+            header.blockSignals(False)
 
     def _changed(self, changes: frozenset[str]) -> None:
         if REFERRALS in changes and self.loaded:

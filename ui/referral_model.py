@@ -24,6 +24,7 @@ from .session import Session
 
 PAGE_ROWS = 200
 CACHED_PAGES = 24
+CACHED_COUNTS = 64
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -36,6 +37,8 @@ def _columns() -> list[str]:
 
 DATE_COLUMN = 1
 ID_COLUMN = 0
+#: The store's indexes order by date, then number: both columns sort that way.
+SORTABLE_COLUMNS = (ID_COLUMN, DATE_COLUMN)
 
 
 class ReferralTableModel(QAbstractTableModel):
@@ -51,29 +54,57 @@ class ReferralTableModel(QAbstractTableModel):
         self._pages: OrderedDict[int, list[ReferralSummary]] = OrderedDict()
         self._pending: set[int] = set()
         self._generation = 0
+        #: Matching counts by filter, for as long as the data does not change.
+        self._counts: dict[ReferralFilter, int] = {}
+        self._requested: ReferralFilter | None = None
         self._headers = _columns()
 
     # -- filter and order ------------------------------------------------
 
     def set_filter(self, flt: ReferralFilter) -> None:
-        self.filter = flt
-        self.refresh()
+        # Asking again for the filter already asked for costs nothing.
+        if flt != self._requested:
+            self.filter = flt
+            self._load()
 
     def refresh(self) -> None:
+        """The data changed: counts remembered for earlier filters no longer hold."""
+        self._counts.clear()
+        self._load()
+
+    def _load(self) -> None:
+        """One job on the database thread: the count (unless known) and the first page.
+
+        The view is reset once, with its first rows, instead of showing
+        placeholders and asking again; going back to an earlier filter (deleting
+        what was typed) costs no count at all.
+        """
         self._generation += 1
-        generation, flt = self._generation, self.filter
+        generation, flt, newest = self._generation, self.filter, self.newest_first
+        self._requested = flt
+        known = self._counts.get(flt)
         self._pending.clear()
 
-        def arrived(total: int) -> None:
+        def fetch(store: Store) -> tuple[int, list[ReferralSummary]]:
+            total = count_referrals(store, flt) if known is None else known
+            first = list_referrals(store, flt, limit=PAGE_ROWS, newest_first=newest) if total else []
+            return total, first
+
+        def arrived(result: tuple[int, list[ReferralSummary]]) -> None:
             if generation != self._generation:
                 return
+            total, first = result
+            self._counts[flt] = total
+            while len(self._counts) > CACHED_COUNTS:
+                del self._counts[next(iter(self._counts))]
             self.beginResetModel()
             self._pages.clear()
+            self._pages[0] = first
             self._count = total
             self.endResetModel()
             self.counted.emit(total)
 
-        self.session.ops.query(lambda store: count_referrals(store, flt), arrived, owner=self)
+        self.session.ops.query(fetch, arrived, owner=self)
 
     def clear(self) -> None:
         """Forget every row (on lock): nothing personal stays in the model."""
@@ -81,17 +112,19 @@ class ReferralTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._pages.clear()
         self._pending.clear()
+        self._counts.clear()
+        self._requested = None
         self._count = 0
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         # The store orders by date (then number); both columns sort that way.
-        if column not in (DATE_COLUMN, ID_COLUMN):
+        if column not in SORTABLE_COLUMNS:
             return
         newest_first = order == Qt.SortOrder.DescendingOrder
         if newest_first != self.newest_first:
             self.newest_first = newest_first
-            self.refresh()
+            self._load()
 
     # -- Qt model API ----------------------------------------------------
 
@@ -102,8 +135,12 @@ class ReferralTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._headers)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return _("Sort by date") if section in SORTABLE_COLUMNS else _("The list is sorted by date only.")
         return None
 
     def summary(self, row: int) -> ReferralSummary | None:

@@ -9,16 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schoolintake.errors import WrongPassphrase
 from schoolintake.i18n import ui_language
-from schoolintake.site import DEFAULT_SETTINGS, setting
-from schoolintake.store import Store
 from schoolintake.unlock import UnlockThrottle
 
 from .operations import Operations
 from .qt import QObject, Signal
 from .worker import StoreWorker
+
+if TYPE_CHECKING:
+    from schoolintake.store import Store
+
+#: The idle-lock minutes until the database says otherwise (schoolintake.site's default).
+_DEFAULT_IDLE_MINUTES = 5
 
 
 class Session(QObject):
@@ -35,7 +40,7 @@ class Session(QObject):
         self.throttle = UnlockThrottle()
         #: Initials of whoever records outcomes; kept in memory for this run only.
         self.recorded_by = ""
-        self.idle_lock_minutes = DEFAULT_SETTINGS["idle_lock_minutes"]
+        self.idle_lock_minutes = _DEFAULT_IDLE_MINUTES
         self.is_open = False
 
     @property
@@ -52,6 +57,8 @@ class Session(QObject):
         """Open (or create) the store on the worker, then read its settings."""
 
         def opened(_store: object) -> None:
+            from schoolintake.site import setting
+
             self.worker.call(lambda store: setting(store, "idle_lock_minutes"), self._ready, on_error)
 
         self.worker.open(opener, opened, on_error)
@@ -69,6 +76,9 @@ class Session(QObject):
 
             self.open_with(lambda: open_demo_database(path), failed)
         else:
+            # Imported on the first unlock, not before the unlock screen is shown.
+            from schoolintake.store import Store
+
             self.open_with(lambda: Store.open(path, passphrase), failed)
 
     def _ready(self, minutes: int) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from schoolintake.errors import InvalidInput
+from schoolintake.errors import InvalidInput, SchoolIntakeError
 from schoolintake.i18n import _, ngettext, ui_language
 from schoolintake.languages import LANGUAGES
 from schoolintake.referral import Site
@@ -15,7 +15,7 @@ from schoolintake.site import load_site, save_site, set_setting, setting
 from schoolintake.store import Store, restore
 
 from . import messages
-from .operations import REFERRALS, SETTINGS, SITE
+from .operations import DIRECTORY, REFERRALS, SETTINGS, SITE, DelayedProgress, describe_error
 from .passphrase_fields import PassphraseFields
 from .qt import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
@@ -164,6 +164,11 @@ class SettingsPage(QWidget):
     def _done(self, text: str) -> None:
         self.result.setText(text)
 
+    def _announce(self, text: str, *, problem: bool = False) -> None:
+        """The result of an admin action: on the page, and said once in a message box."""
+        self.result.setText(text)
+        (messages.show_error if problem else messages.show_info)(self, text)
+
     def save_site(self) -> None:
         site = Site(self.school.text(), self.code.text(), self.partner.text())
         self.session.ops.write(lambda store: save_site(store, site), {SITE},
@@ -204,8 +209,8 @@ class SettingsPage(QWidget):
             Store.open(store.path, current).close()  # proves the current passphrase
             store.change_passphrase(new)
 
-        self.session.ops.write(work, set(), on_result=lambda _r: self._done(_("The passphrase was changed.")),
-                               parent=self, progress=_("Re-encrypting the database…"))
+        self.session.ops.write(work, set(), on_result=lambda _r: self._announce(_("The passphrase was changed.")),
+                               on_error=self._failed, parent=self, progress=_("Re-encrypting the database…"))
 
     def backup(self) -> None:
         name, _filter = QFileDialog.getSaveFileName(self, _("Backup file"), "schoolintake-backup.db",
@@ -218,9 +223,9 @@ class SettingsPage(QWidget):
             return
         secret, target = dialog.fields.value(), Path(name)
         self.session.ops.write(lambda store: store.backup(target, secret), set(),
-                               on_result=lambda path: self._done(_("Encrypted backup written to {path}.")
-                                                                 .format(path=path)),
-                               parent=self, progress=_("Writing the encrypted backup…"))
+                               on_result=lambda path: self._announce(_("Encrypted backup written to {path}.")
+                                                                     .format(path=path)),
+                               on_error=self._failed, parent=self, progress=_("Writing the encrypted backup…"))
 
     def restore(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(self, _("Backup to restore"), "",
@@ -235,27 +240,52 @@ class SettingsPage(QWidget):
             return
         backup_secret, secret, source = dialog.current.text(), current.current.text(), Path(name)
 
+        kept: list[BaseException] = []
+        closed: list[bool] = []
+
         def swap(store: Store | None) -> Store:
             if store is None:
                 raise InvalidInput(_("The database is locked."))
             path = store.path
+            # A wrong passphrase for this database is found before anything is closed.
+            Store.open(path, secret).close()
             store.close()
-            return restore(source, backup_secret, path, secret)
+            closed.append(True)
+            try:
+                return restore(source, backup_secret, path, secret)
+            except SchoolIntakeError as error:
+                # The file is replaced only once the restored copy verified, so it is intact: reopen it.
+                kept.append(error)
+                return Store.open(path, secret)
 
         def done(_store: object) -> None:
-            self._done(_("{path} was restored from {backup}.").format(path=self.session.db_path, backup=source))
-            self.session.ops.changed.emit(frozenset({REFERRALS, SITE, SETTINGS, "directory"}))
+            indicator.finish()
+            if kept:
+                self._announce(str(kept[0]), problem=True)
+                return
+            self._announce(_("{path} was restored from {backup}.").format(path=self.session.db_path, backup=source))
+            self.session.ops.changed.emit(frozenset({REFERRALS, SITE, SETTINGS, DIRECTORY}))
             self.reload()
 
         def failed(error: BaseException) -> None:
-            messages.show_error(self, str(error))
-            self.lock_requested.emit()  # the old store was closed; unlock again
+            indicator.finish()
+            self._announce(describe_error(error), problem=True)
+            if closed:
+                self.lock_requested.emit()  # the store could not be reopened; unlock again
 
+        indicator = DelayedProgress(self, _("Restoring the backup…"))
         self.session.worker.replace_store(swap, done, failed)
+
+    def _failed(self, error: BaseException) -> None:
+        self._announce(str(error), problem=True)
 
     def check(self) -> None:
         def done(problems: list[str]) -> None:
-            self._done(_("The database is intact.") if not problems else
-                       _("The database has problems; restore it from a backup.") + "\n" + "\n".join(problems))
+            if not problems:
+                self._announce(_("The database is intact."))
+            else:
+                self._announce(_("The database has problems; restore it from a backup.") + "\n" + "\n".join(problems),
+                               problem=True)
 
-        self.session.ops.query(lambda store: store.integrity_problems(), done, parent=self)
+        self.session.ops.write(lambda store: store.integrity_problems(), set(), on_result=done, parent=self,
+                               progress=_("Checking the database…"))

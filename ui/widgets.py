@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .qt import QComboBox, QFont, QFormLayout, QLabel, QSpinBox, QWidget, Qt
+from .qt import QComboBox, QFont, QFormLayout, QLabel, QSpinBox, QWidget
 
 FOCUS_STYLE = """
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QListWidget:focus,
@@ -35,6 +35,8 @@ def compact_combo(combo: QComboBox, chars: int = 14) -> QComboBox:
     make the window wider than a laptop screen."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(chars)
+    from .qt import Qt  # here: this module loads before the unlock screen, which needs no Qt namespace
+
     view = combo.view()
     view.setTextElideMode(Qt.TextElideMode.ElideNone)
     view.setMinimumWidth(view.sizeHintForColumn(0) + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width())
@@ -67,7 +69,6 @@ def heading(text: str, scale: float = 1.4) -> QLabel:
     font.setBold(True)
     label.setFont(font)
     label.setAccessibleName(text)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
 
 

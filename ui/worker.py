@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from schoolintake.errors import StoreError
 from schoolintake.i18n import _
-from schoolintake.store import Store
 
 from .qt import QObject, Signal
+
+if TYPE_CHECKING:  # the store (SQLCipher, Argon2) loads at unlock, not before the unlock screen
+    from schoolintake.store import Store
 
 Callback = Callable[[Any], None]
 
@@ -65,6 +67,12 @@ class StoreWorker(QObject):
             return fn(self._store)
 
         self._submit(job, on_result, on_error)
+
+    def run(self, fn: Callable[[], Any], on_result: Callback | None = None,
+            on_error: ErrorCallback | None = None) -> None:
+        """Run ``fn()``, which needs no store, on the database thread (in turn with the jobs)."""
+        if not self._stopped:
+            self._submit(fn, on_result, on_error)
 
     def replace_store(self, fn: Callable[[Store | None], Store | None], on_result: Callback | None = None,
                       on_error: ErrorCallback | None = None) -> None:
