@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from enum import Enum
 from typing import Any
 
 from .errors import InvalidInput, NotFound
@@ -195,7 +196,37 @@ class _Search:
         return " WHERE " + " AND ".join(self.where) if self.where else ""
 
 
-def _search(flt: ReferralFilter) -> _Search:
+class ReferralOrder(Enum):
+    """What the referrals list is sorted by; ties go by date, then number."""
+
+    DATE = "date"
+    NUMBER = "number"
+    LANGUAGE = "language"
+    NAME = "name"
+    FOLLOW_UP = "follow_up"
+
+
+#: The ORDER BY columns of each order but DATE, on the referral table; each
+#: ends in the referral number so that offset pages partition the list.
+_ORDER_KEYS: dict[ReferralOrder, tuple[str, ...]] = {
+    ReferralOrder.NUMBER: ("id",),
+    ReferralOrder.LANGUAGE: ("language", "referred_on", "id"),
+    # Read off referral_by_name (migration 7); NOCASE so that "ana" sits by "Ana".
+    ReferralOrder.NAME: ("first_name COLLATE NOCASE", "referred_on", "id"),
+    # Read off referral_by_follow_up (as widened by migration 7).
+    ReferralOrder.FOLLOW_UP: ("follow_up_on", "referred_on", "id"),
+}
+#: Orders whose column may be blank (no name, purged; no follow-up date): the
+#: blank rows come last in both directions, newest first or oldest first.
+_BLANK: dict[ReferralOrder, tuple[str, str]] = {
+    # (condition of the rows with a value, condition of the blank ones); the
+    # NOCASE comparison lets referral_by_name skip the blank names by range.
+    ReferralOrder.NAME: ("first_name COLLATE NOCASE > ''", "first_name = ''"),
+    ReferralOrder.FOLLOW_UP: ("follow_up_on IS NOT NULL", "follow_up_on IS NULL"),
+}
+
+
+def _search(flt: ReferralFilter, *, on_lines_allowed: bool = True, probe_lines: bool = False) -> _Search:
     """The conditions of a filter, on one table and one of its indexes.
 
     When the filter names a service or a status the search runs on the
@@ -203,17 +234,35 @@ def _search(flt: ReferralFilter) -> _Search:
     referrals. Each combination of equality filters has an index ending in
     (referred_on, id), so a newest-first page is read straight off the
     index and stops after one page: no sort, no scan of the other rows.
+
+    Without ``on_lines_allowed`` the search always runs on referrals (for
+    orders by a column only referrals have), the service and status
+    conditions becoming a probe per referral (``probe_lines``, when many
+    lines match) or a set of referral ids (when few do).
     """
     params: list[Any] = []
-    on_lines = bool(flt.service or flt.status)
+    on_lines = bool(flt.service or flt.status) and on_lines_allowed
     table, id_col = ("referral_line", "referral_id") if on_lines else ("referral", "id")
     where: list[str] = []
+    line_where: list[str] = []
     if flt.service:
-        where.append("service = ?")
+        line_where.append("service = ?")
         params.append(flt.service)
     if flt.status:
-        where.append("status = ?")
+        line_where.append("status = ?")
         params.append(Status(flt.status).value)
+    if on_lines:
+        where.extend(line_where)
+    elif line_where and probe_lines:
+        # Probed per referral through line_by_referral as the order index is
+        # walked: stops after a page when matches are common, where building
+        # the set of every matching id first cost 100+ ms at 100k.
+        where.append("EXISTS (SELECT 1 FROM referral_line WHERE referral_id = referral.id AND "
+                     + " AND ".join(line_where) + ")")
+    elif line_where:
+        # Rare matches: the set of their ids is small, and probing would walk
+        # most of the order index to fill a page.
+        where.append("id IN (SELECT referral_id FROM referral_line WHERE " + " AND ".join(line_where) + ")")
     if flt.language:
         where.append("language = ?")
         params.append(flt.language)
@@ -246,33 +295,91 @@ def name_match_query(text: str) -> str | None:
 
 def list_referrals(store: Store, flt: ReferralFilter = ReferralFilter(), *, limit: int = PAGE_SIZE,
                    offset: int = 0, after: ReferralSummary | None = None,
-                   newest_first: bool = True) -> list[ReferralSummary]:
-    """One page of matching referrals, newest first (or oldest first).
+                   order: ReferralOrder = ReferralOrder.DATE, descending: bool = True) -> list[ReferralSummary]:
+    """One page of matching referrals in ``order``, descending (newest first) or ascending.
+
+    Ties are ordered by date, then number, in the same direction, so that
+    ``offset`` pages partition the list. Referrals without a name (or a
+    follow-up date) come after the others in both directions, by date.
 
     ``after`` continues from the last row of the previous page (keyset
-    paging): it costs the same at any depth, whereas ``offset`` reads and
-    skips every earlier row, which shows from a few thousand rows on.
+    paging), for the DATE order only: it costs the same at any depth,
+    whereas ``offset`` reads and skips every earlier row, which shows from
+    a few thousand rows on.
     """
     if limit < 0 or offset < 0:
         raise InvalidInput(_("The page size and offset cannot be negative."))
-    sql, params = page_sql(flt, limit=limit, offset=offset, after=after, newest_first=newest_first)
+    probe = order is not ReferralOrder.DATE and _many_lines_match(store, flt)
+    sql, params = page_sql(flt, limit=limit, offset=offset, after=after, order=order, descending=descending,
+                           probe_lines=probe)
     ids = [row[0] for row in store.query(sql, params)]
+    if order in _BLANK and len(ids) < limit:
+        # The rows with a value ran out on this page: the blank ones follow.
+        if ids or not offset:
+            valued = offset + len(ids)
+        else:
+            search = _search(flt, on_lines_allowed=False, probe_lines=probe)
+            valued = int(store.query(f"SELECT count(*) FROM referral WHERE {' AND '.join([*search.where, _BLANK[order][0]])}",
+                                     tuple(search.params))[0][0])
+        sql, params = page_sql(flt, limit=limit - len(ids), offset=max(0, offset - valued), order=order,
+                               descending=descending, blanks=True, probe_lines=probe)
+        ids.extend(row[0] for row in store.query(sql, params))
     return summaries(store, ids)
 
 
+#: Above this many matching service lines, a page sorted by another column
+#: than the date probes each referral's lines rather than collecting the
+#: ids of every match (measured at 100k by tests/bench/bench_list_orders.py).
+MANY_LINES = 10_000
+
+
+def _many_lines_match(store: Store, flt: ReferralFilter) -> bool:
+    """Whether the service/status filter matches many lines, from the kept counts (cheap)."""
+    if not (flt.service or flt.status):
+        return False
+    where, params = [], []
+    for column, value in (("service", flt.service), ("status", Status(flt.status).value if flt.status else None),
+                          ("language", flt.language)):
+        if value:
+            where.append(f"{column} = ?")
+            params.append(value)
+    total = store.query(f"SELECT sum(n) FROM monthly_line_count WHERE {' AND '.join(where)}", tuple(params))[0][0]
+    return int(total or 0) > MANY_LINES
+
+
 def page_sql(flt: ReferralFilter, *, limit: int = PAGE_SIZE, offset: int = 0,
-             after: ReferralSummary | None = None, newest_first: bool = True) -> tuple[str, tuple[Any, ...]]:
-    """The query behind :func:`list_referrals` (exposed for EXPLAIN checks)."""
+             after: ReferralSummary | None = None, order: ReferralOrder = ReferralOrder.DATE,
+             descending: bool = True, blanks: bool = False,
+             probe_lines: bool = False) -> tuple[str, tuple[Any, ...]]:
+    """The query behind :func:`list_referrals` (exposed for EXPLAIN checks).
+
+    For an order whose column may be blank, the rows with a value, or with
+    ``blanks`` the blank rows (ordered by date, then number).
+    """
+    direction = "DESC" if descending else "ASC"
+    if order is not ReferralOrder.DATE:
+        if after is not None:
+            raise ValueError("keyset paging (after=) follows the date order only")
+        search = _search(flt, on_lines_allowed=False, probe_lines=probe_lines)
+        where, params = list(search.where), list(search.params)
+        keys = _ORDER_KEYS[order]
+        if order in _BLANK:
+            where.append(_BLANK[order][1 if blanks else 0])
+            if blanks:
+                keys = ("referred_on", "id")
+        conditions = " WHERE " + " AND ".join(where) if where else ""
+        ordering = ", ".join(f"{key} {direction}" for key in keys)
+        return f"SELECT id FROM referral{conditions} ORDER BY {ordering} LIMIT ? OFFSET ?", (*params, limit, offset)
     search = _search(flt)
     where, params = list(search.where), list(search.params)
-    order, beyond = ("DESC", "<") if newest_first else ("ASC", ">")
+    beyond = "<" if descending else ">"
     if after is not None:
         where.append(f"(referred_on, {search.id_col}) {beyond} (?, ?)")
         params.extend([after.referred_on.isoformat(), after.id])
     distinct = "DISTINCT " if search.may_repeat else ""
     conditions = " WHERE " + " AND ".join(where) if where else ""
     sql = (f"SELECT {distinct}{search.id_col}, referred_on FROM {search.table}{conditions}"
-           f" ORDER BY referred_on {order}, {search.id_col} {order} LIMIT ? OFFSET ?")
+           f" ORDER BY referred_on {direction}, {search.id_col} {direction} LIMIT ? OFFSET ?")
     return sql, (*params, limit, offset)
 
 

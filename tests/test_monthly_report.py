@@ -39,7 +39,7 @@ def test_counts_totals_and_csv(store: Store, tmp_path: Path) -> None:
 def test_list_oldest_first(store: Store) -> None:
     populate(store, 50, today=TODAY, months=3)
     newest = list_referrals(store, limit=50)
-    oldest = list_referrals(store, limit=50, newest_first=False)
+    oldest = list_referrals(store, limit=50, descending=False)
     assert [r.id for r in oldest] == [r.id for r in reversed(newest)]
 
 

@@ -22,6 +22,7 @@ from schoolintake.referral import ReferralFilter, Status
 from schoolintake.referrals import (
     MONTHLY_LINE_COUNTS_SQL,
     SUMMARY_LINES_SQL,
+    ReferralOrder,
     ReferralSummary,
     count_referrals,
     list_referrals,
@@ -93,6 +94,95 @@ def test_pages_by_offset_and_by_keyset_give_every_match_once_in_order(filled: St
     assert nonempty > 30  # the filters are not all empty, so the comparison means something
 
 
+def _ascii_nocase(name: str) -> str:
+    # SQLite's NOCASE folds A-Z only, then compares code points (as UTF-8 bytes).
+    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in name)
+
+
+def _sorted_ids(store: Store, ids: list[int], order: ReferralOrder, descending: bool) -> list[int]:
+    """``ids`` in ``order``, the obvious way: ties by date then number, blanks last."""
+    rows = {rid: (day, language, name, follow_up) for rid, day, language, name, follow_up in store.query(
+        "SELECT id, referred_on, language, first_name, follow_up_on FROM referral")}
+
+    def key(rid: int) -> tuple[object, ...]:
+        day, language, name, follow_up = rows[rid]
+        return {
+            ReferralOrder.DATE: (day, rid),
+            ReferralOrder.NUMBER: (rid,),
+            ReferralOrder.LANGUAGE: (language, day, rid),
+            ReferralOrder.NAME: (_ascii_nocase(name), day, rid),
+            ReferralOrder.FOLLOW_UP: (follow_up or "", day, rid),
+        }[order]
+
+    blank = {ReferralOrder.NAME: lambda rid: rows[rid][2] == "",
+             ReferralOrder.FOLLOW_UP: lambda rid: rows[rid][3] is None}.get(order, lambda rid: False)
+    valued = sorted((rid for rid in ids if not blank(rid)), key=key, reverse=descending)
+    blanks = sorted((rid for rid in ids if blank(rid)), key=lambda rid: (rows[rid][0], rid), reverse=descending)
+    return valued + blanks
+
+
+def _sort_filters() -> Iterator[ReferralFilter]:
+    yield ReferralFilter()
+    yield ReferralFilter(language="es")
+    yield ReferralFilter(status=Status.REFERRED)
+    yield ReferralFilter(service="esl", language="es")
+    yield ReferralFilter(service="mental_health", status=Status.NOT_CONNECTED,
+                         since=TODAY - timedelta(days=120), until=TODAY - timedelta(days=30))
+    yield ReferralFilter(since=TODAY - timedelta(days=30))
+    yield ReferralFilter(text="a")
+    yield ReferralFilter(language="pl", text="zz")  # no match
+
+
+@pytest.mark.parametrize("order", list(ReferralOrder))
+def test_every_order_pages_like_a_sort_of_all_matches(filled: Store, order: ReferralOrder) -> None:
+    # Some names blanked (as the retention purge does) and some ties in case only.
+    filled.execute("UPDATE referral SET first_name = '' WHERE id % 9 = 0")
+    filled.execute("UPDATE referral SET first_name = lower(first_name) WHERE id % 7 = 0")
+    nonempty = 0
+    for flt in _sort_filters():
+        matches = [row.id for row in list_referrals(filled, flt, limit=10_000)]
+        nonempty += bool(matches)
+        for descending in (True, False):
+            expected = _sorted_ids(filled, matches, order, descending)
+            pages: list[int] = []
+            while page := list_referrals(filled, flt, limit=13, offset=len(pages), order=order,
+                                         descending=descending):
+                pages.extend(row.id for row in page)
+            assert pages == expected, (flt, order, descending)
+            # A page starting past the valued rows (in the blanks) too.
+            deep = max(0, len(expected) - 5)
+            tail = list_referrals(filled, flt, limit=50, offset=deep, order=order, descending=descending)
+            assert [row.id for row in tail] == expected[deep:], (flt, order, descending)
+    assert nonempty >= 6
+
+
+def test_the_date_order_of_every_filter_is_the_brute_force_sort(filled: Store) -> None:
+    flt = ReferralFilter(language="es")
+    assert [r.id for r in list_referrals(filled, flt, limit=10_000)] == _expected(filled, flt)
+
+
+def test_keyset_paging_is_for_the_date_order_only(filled: Store) -> None:
+    after = list_referrals(filled, limit=1)[0]
+    with pytest.raises(ValueError):
+        list_referrals(filled, after=after, order=ReferralOrder.NAME)
+
+
+def test_names_sort_without_regard_to_case_and_blank_names_come_last(filled: Store) -> None:
+    filled.execute("UPDATE referral SET first_name = '' WHERE id IN (1, 2)")
+    filled.execute("UPDATE referral SET first_name = 'aaron' WHERE id = 3")
+    filled.execute("UPDATE referral SET first_name = 'Aaron' WHERE id = 4")
+    for descending in (False, True):
+        rows = list_referrals(filled, limit=10_000, order=ReferralOrder.NAME, descending=descending)
+        names = [row.first_name for row in rows]
+        first_blank = names.index("")
+        assert set(names[first_blank:]) == {""} and len(names) - first_blank >= 2
+        assert names[0][0].upper() == ("A" if not descending else names[0][0].upper())
+    ascending = [row.id for row in list_referrals(filled, limit=10_000, order=ReferralOrder.NAME,
+                                                   descending=False)]
+    # "aaron" and "Aaron" sort together (NOCASE), the older referral first.
+    assert abs(ascending.index(3) - ascending.index(4)) == 1
+
+
 def test_summary_rows_carry_every_service_and_its_status(filled: Store) -> None:
     page = list_referrals(filled, ReferralFilter(status=Status.CONNECTED), limit=20)
     assert page
@@ -141,6 +231,19 @@ def test_every_filter_combination_reads_a_page_straight_off_an_index(planned: St
     # A first page of the unfiltered list touches an index, never the table rows.
     sql, params = page_sql(ReferralFilter())
     assert any("COVERING INDEX" in line for line in _plan(planned, sql, params))
+
+
+def test_unfiltered_pages_of_every_order_are_read_in_order_not_sorted(planned: Store) -> None:
+    # By number the table itself is in order (rowid); the others walk an index.
+    for order in ReferralOrder:
+        for descending in (True, False):
+            sql, params = page_sql(ReferralFilter(), order=order, descending=descending)
+            plan = "\n".join(_plan(planned, sql, params))
+            assert "TEMP B-TREE FOR ORDER BY" not in plan, (order, plan)
+            if order is not ReferralOrder.NUMBER:
+                assert "INDEX" in plan, (order, plan)
+    sql, params = page_sql(ReferralFilter(), order=ReferralOrder.NAME)
+    assert any("referral_by_name" in line for line in _plan(planned, sql, params))
 
 
 def test_page_summaries_come_from_a_covering_index(planned: Store) -> None:
@@ -194,8 +297,9 @@ def test_negative_page_arguments_are_refused(store: Store) -> None:
 
 def test_migration_4_measures_its_index_where_statistics_exist(filled: Store) -> None:
     # Put the database back at version 3, measured by ANALYZE (as populate leaves it).
+    filled.execute("DROP INDEX referral_by_name")  # undo migration 7…
     for table in ("sync_event", "report_revision", "site_key"):
-        filled.execute(f"DROP TABLE {table}")  # undo migration 6…
+        filled.execute(f"DROP TABLE {table}")  # …6…
     for trigger in ("referral_name_added", "referral_name_removed", "referral_name_changed"):
         filled.execute(f"DROP TRIGGER {trigger}")  # …5…
     filled.execute("DROP TABLE referral_name")

@@ -14,7 +14,7 @@ from .qt import (
     QAbstractItemView, QCheckBox, QComboBox, QDate, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
     QModelIndex, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
 )
-from .referral_model import DATE_COLUMN, SORTABLE_COLUMNS, ReferralTableModel
+from .referral_model import COLUMN_ORDERS, DATE_COLUMN, ReferralTableModel
 from .session import Session
 from .widgets import compact_combo, heading, labelled
 
@@ -94,9 +94,10 @@ class ReferralListPage(QWidget):
         # Fixed row heights: the view never measures rows it has not shown.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.table.setSortingEnabled(True)
         header = self.table.horizontalHeader()
+        # The arrow first: enabling sorting sorts by the column it is on.
         header.setSortIndicator(DATE_COLUMN, Qt.SortOrder.DescendingOrder)
+        self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_indicator_changed)
         self.table.activated.connect(self._activated)
         self.table.doubleClicked.connect(self._activated)
@@ -152,12 +153,12 @@ class ReferralListPage(QWidget):
         self.model.set_filter(self.current_filter())
 
     def _sort_indicator_changed(self, column: int, order: Qt.SortOrder) -> None:
-        # Only the date (and number) order is kept by the store's indexes; a click
-        # on another column must not show an arrow the rows do not follow.
-        if column not in SORTABLE_COLUMNS:
+        # Services and status have no order; a click on them must not show an
+        # arrow the rows do not follow, so the arrow goes back where it was.
+        if column not in COLUMN_ORDERS:
             header = self.table.horizontalHeader()
             header.blockSignals(True)
-            header.setSortIndicator(DATE_COLUMN, Qt.SortOrder.DescendingOrder if self.model.newest_first
+            header.setSortIndicator(self.model.sort_column(), Qt.SortOrder.DescendingOrder if self.model.descending
                                     else Qt.SortOrder.AscendingOrder)
             header.blockSignals(False)
 

@@ -1,7 +1,7 @@
 """A table model over the referrals that never loads them all.
 
 The row count comes from ``count_referrals``; rows are fetched a page at a
-time with ``list_referrals(limit, offset)`` on the database thread when the
+time with ``list_referrals(limit, offset, order)`` on the database thread when the
 view first asks for them, and kept in a small LRU cache, so 100,000
 referrals cost a few pages of memory. A new filter bumps a generation
 number, so pages that arrive for an old filter are dropped.
@@ -15,7 +15,7 @@ from typing import Any
 from schoolintake.i18n import _, format_date, pgettext
 from schoolintake.languages import language_label
 from schoolintake.referral import ReferralFilter
-from schoolintake.referrals import ReferralSummary, count_referrals, list_referrals
+from schoolintake.referrals import ReferralOrder, ReferralSummary, count_referrals, list_referrals
 from schoolintake.services import service_category
 from schoolintake.store import Store
 
@@ -37,8 +37,16 @@ def _columns() -> list[str]:
 
 DATE_COLUMN = 1
 ID_COLUMN = 0
-#: The store's indexes order by date, then number: both columns sort that way.
-SORTABLE_COLUMNS = (ID_COLUMN, DATE_COLUMN)
+#: The order each sortable column asks the store for. Services and status
+#: hold several values per referral, so they have no single order.
+COLUMN_ORDERS = {
+    ID_COLUMN: ReferralOrder.NUMBER,
+    DATE_COLUMN: ReferralOrder.DATE,
+    2: ReferralOrder.LANGUAGE,
+    3: ReferralOrder.NAME,
+    6: ReferralOrder.FOLLOW_UP,
+}
+SORTABLE_COLUMNS = tuple(COLUMN_ORDERS)
 
 
 class ReferralTableModel(QAbstractTableModel):
@@ -49,7 +57,8 @@ class ReferralTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.session = session
         self.filter = ReferralFilter()
-        self.newest_first = True
+        self.order = ReferralOrder.DATE
+        self.descending = True
         self._count = 0
         self._pages: OrderedDict[int, list[ReferralSummary]] = OrderedDict()
         self._pending: set[int] = set()
@@ -80,14 +89,15 @@ class ReferralTableModel(QAbstractTableModel):
         what was typed) costs no count at all.
         """
         self._generation += 1
-        generation, flt, newest = self._generation, self.filter, self.newest_first
+        generation, flt, order, descending = self._generation, self.filter, self.order, self.descending
         self._requested = flt
         known = self._counts.get(flt)
         self._pending.clear()
 
         def fetch(store: Store) -> tuple[int, list[ReferralSummary]]:
             total = count_referrals(store, flt) if known is None else known
-            first = list_referrals(store, flt, limit=PAGE_ROWS, newest_first=newest) if total else []
+            first = (list_referrals(store, flt, limit=PAGE_ROWS, order=order, descending=descending)
+                     if total else [])
             return total, first
 
         def arrived(result: tuple[int, list[ReferralSummary]]) -> None:
@@ -118,13 +128,17 @@ class ReferralTableModel(QAbstractTableModel):
         self.endResetModel()
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        # The store orders by date (then number); both columns sort that way.
-        if column not in SORTABLE_COLUMNS:
+        # The store sorts (a page at a time, off its indexes); the view never does.
+        if column not in COLUMN_ORDERS:
             return
-        newest_first = order == Qt.SortOrder.DescendingOrder
-        if newest_first != self.newest_first:
-            self.newest_first = newest_first
-            self._load()
+        wanted = (COLUMN_ORDERS[column], order == Qt.SortOrder.DescendingOrder)
+        if wanted != (self.order, self.descending):
+            self.order, self.descending = wanted
+            if self._requested is not None:  # else the first filter loads, in this order
+                self._load()
+
+    def sort_column(self) -> int:
+        return next(column for column, order in COLUMN_ORDERS.items() if order is self.order)
 
     # -- Qt model API ----------------------------------------------------
 
@@ -140,7 +154,8 @@ class ReferralTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._headers[section]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return _("Sort by date") if section in SORTABLE_COLUMNS else _("The list is sorted by date only.")
+            # TRANSLATORS: tooltip of the "Services" and "Status" column headers of the referrals list.
+            return None if section in COLUMN_ORDERS else _("A referral can have several; the list cannot sort by them.")
         return None
 
     def summary(self, row: int) -> ReferralSummary | None:
@@ -186,10 +201,11 @@ class ReferralTableModel(QAbstractTableModel):
         if page in self._pending:
             return
         self._pending.add(page)
-        generation, flt, newest = self._generation, self.filter, self.newest_first
+        generation, flt, order, descending = self._generation, self.filter, self.order, self.descending
 
         def fetch(store: Store) -> list[ReferralSummary]:
-            return list_referrals(store, flt, limit=PAGE_ROWS, offset=page * PAGE_ROWS, newest_first=newest)
+            return list_referrals(store, flt, limit=PAGE_ROWS, offset=page * PAGE_ROWS, order=order,
+                                  descending=descending)
 
         def arrived(rows: list[ReferralSummary]) -> None:
             if generation != self._generation:
