@@ -107,10 +107,12 @@ def database(referrals: int) -> Path:
     sys.path[:0] = [str(ROOT), str(HERE)]
     from _bench_db import BENCH_PASSPHRASE, OUT, bench_db  # type: ignore[import-not-found]
 
-    path = OUT / f"gui-referrals-{referrals}.db"
-    if path.exists():
-        return path
+    from schoolintake import keys
     from schoolintake.store import Store
+
+    path = OUT / f"gui-referrals-{referrals}.db"
+    if path.exists() and path.read_bytes()[:1] == bytes([keys.STANDARD.id]):
+        return path  # made under today's standard profile; otherwise made again
 
     fast = bench_db(referrals)
     staging = OUT / f".gui-building-{referrals}.db"
@@ -297,7 +299,7 @@ def main() -> int:
     print(f"4. peak memory (max RSS) {f['peak']:.0f} MB (goal ≤ 150 MB; pasted at once {pasted['peak']:.0f} MB). "
           f"Resident: unlock screen {f['rss_unlock_screen']:.0f} MB, when the passphrase is submitted "
           f"{f['rss_before_submit']:.0f} MB; peak by the end of unlocking {f['peak_after_unlock']:.0f} MB "
-          f"(the KDF's 64 MiB on top); unlocked {f['rss_unlocked']:.0f} MB; after the searches "
+          f"(the KDF's {kdf_mib} MiB on top); unlocked {f['rss_unlocked']:.0f} MB; after the searches "
           f"{f['rss_after_search']:.0f} MB")
     shutil.rmtree(work, ignore_errors=True)
     return 0
