@@ -296,6 +296,9 @@ def main() -> int:
           f"median {f['keystroke_median'] * 1000:.1f} ms, p95 {f['keystroke_p95'] * 1000:.1f} ms (goal ≤ 50 ms); "
           f"the key's own handling at most {f['key_handling_max'] * 1000:.1f} ms; "
           f"the search waits for a {f['debounce_ms']} ms pause in typing")
+    from schoolintake import keys
+
+    kdf_mib = keys.STANDARD.memory_kib // 1024
     print(f"4. peak memory (max RSS) {f['peak']:.0f} MB (goal ≤ 150 MB; pasted at once {pasted['peak']:.0f} MB). "
           f"Resident: unlock screen {f['rss_unlock_screen']:.0f} MB, when the passphrase is submitted "
           f"{f['rss_before_submit']:.0f} MB; peak by the end of unlocking {f['peak_after_unlock']:.0f} MB "
