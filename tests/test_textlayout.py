@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
 
 from schoolintake.catalogs import compile_catalogs
 from schoolintake.fonts import (

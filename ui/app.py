@@ -7,7 +7,6 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from schoolintake.i18n import _
 
 from . import messages
 from .app_settings import AppSettings

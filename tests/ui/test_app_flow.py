@@ -23,7 +23,7 @@ from schoolintake_ui.qt import (
 )
 from schoolintake_ui.workspace import Workspace
 
-from ..conftest import PASSPHRASE, TODAY, all_files
+from ..conftest import PASSPHRASE, all_files
 from .conftest import MessageLog, wait_idle
 
 CANARY_NAME = "Qzanary"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import io
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
