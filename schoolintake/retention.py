@@ -35,7 +35,8 @@ def purge_personal_data(store: Store, older_than_days: int, *, today: date | Non
             (now, cutoff),
         )
         purged = cursor.rowcount
-    store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    if purged:
+        store.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return purged
 
 

@@ -15,7 +15,7 @@ from schoolintake.errors import WrongPassphrase
 from schoolintake.i18n import ui_language
 from schoolintake.unlock import UnlockThrottle
 
-from .operations import Operations
+from .operations import REFERRALS, Operations
 from .qt import QObject, Signal
 from .worker import StoreWorker
 
@@ -86,6 +86,23 @@ class Session(QObject):
         self.throttle.succeeded()
         self.is_open = True
         self.opened.emit()
+        self._apply_retention()
+
+    def _apply_retention(self) -> None:
+        """The automatic purge (PRODUCT.md rule 5), at every unlock.
+
+        Queued after the pages' first queries, so the window is usable first;
+        views refresh only if something was purged.
+        """
+        from schoolintake.retention import apply_retention
+
+        today = self.today()
+
+        def purged(count: int) -> None:
+            if count:
+                self.ops.changed.emit(frozenset({REFERRALS}))
+
+        self.ops.query(lambda store: apply_retention(store, today=today), purged)
 
     def lock(self) -> None:
         if not self.is_open and not self.worker.has_store:

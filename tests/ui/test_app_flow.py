@@ -359,3 +359,28 @@ def test_nothing_personal_outside_the_database_after_a_session(
             assert needle not in data, f"{needle!r} found in {path}"
     assert scanned >= 2  # at least the database and the settings file
     assert (isolated_home / ".config" / "SchoolIntake" / "ui.ini").exists()
+
+
+def test_unlocking_applies_the_retention_purge(qtbot: object, make_launcher: Callable[..., Launcher],
+                                               db_path: Path) -> None:
+    from datetime import timedelta
+
+    from schoolintake.referral import NewReferral, ServiceChoice
+    from schoolintake.referrals import add_referral
+
+    from ..conftest import TODAY
+
+    with Store.open(db_path, PASSPHRASE) as store:
+        old = add_referral(store, NewReferral("es", (ServiceChoice("esl"),), TODAY - timedelta(days=400),
+                                              first_name="Vieja", notes="old note"), today=TODAY)
+        recent = add_referral(store, NewReferral("es", (ServiceChoice("esl"),), TODAY - timedelta(days=30),
+                                                 first_name="Nueva"), today=TODAY)
+    launcher = make_launcher(db_path)
+    launcher.start()
+    _unlock(qtbot, launcher)
+    launcher.session.lock()
+    wait_idle(qtbot, launcher.session)
+    with Store.open(db_path, PASSPHRASE) as store:
+        assert (get_referral(store, old).first_name, get_referral(store, old).notes) == ("", "")
+        assert get_referral(store, old).purged
+        assert get_referral(store, recent).first_name == "Nueva"
