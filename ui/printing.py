@@ -126,5 +126,9 @@ class SheetPrinter:
     def ask_save_path(self, parent: QWidget | None, suggested: str) -> Path | None:
         from .qt import QFileDialog
 
-        name, _filter = QFileDialog.getSaveFileName(parent, _("Save sheet as PDF"), suggested, _("PDF files (*.pdf)"))
+        # Qt's own dialog, not the system's: Windows' and macOS's dialogs add
+        # the chosen file name (which a user may make a parent's name) to the
+        # system's recent-files lists, outside the encrypted database.
+        name, _filter = QFileDialog.getSaveFileName(parent, _("Save sheet as PDF"), suggested, _("PDF files (*.pdf)"),
+                                                    options=QFileDialog.Option.DontUseNativeDialog)
         return Path(name) if name else None
