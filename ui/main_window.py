@@ -95,7 +95,8 @@ class MainWindow(QMainWindow):
                                          lambda: self.save_form(print_after=True))
         self.lock_action = self._action(_("&Lock"), "Ctrl+L", self.lock)
         self.quit_action = self._action(_("&Quit"), QKeySequence.StandardKey.Quit, self.close)
-        for action in (self.new_action, self.save_action, self.print_action):
+        self.handouts_action = self._action(_("Blank &handouts…"), None, self.open_handouts)
+        for action in (self.new_action, self.save_action, self.print_action, self.handouts_action):
             file.addAction(action)
         file.addSeparator()
         file.addAction(self.lock_action)
@@ -112,7 +113,8 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         unlocked = self.workspace is not None
-        for action in (self.new_action, self.save_action, self.print_action, self.lock_action, *self.page_actions):
+        for action in (self.new_action, self.save_action, self.print_action, self.handouts_action, self.lock_action,
+                       *self.page_actions):
             action.setEnabled(unlocked)
 
     def _privacy(self) -> None:
@@ -251,6 +253,19 @@ class MainWindow(QMainWindow):
         dialog.print_requested.connect(lambda rid: self.sheets.print(rid, dialog))
         dialog.preview_requested.connect(lambda rid: self.sheets.preview(rid, dialog))
         dialog.save_pdf_requested.connect(lambda rid: self.sheets.save_as(rid, dialog))
+        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
+        self.dialogs.append(dialog)
+        dialog.show()
+
+    def open_handouts(self) -> None:
+        from .handouts import HandoutDialog
+        from .qt import Qt
+
+        dialog = HandoutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.print_requested.connect(lambda job: self.sheets.print(job, dialog))
+        dialog.preview_requested.connect(lambda job: self.sheets.preview(job, dialog))
+        dialog.save_pdf_requested.connect(lambda job: self.sheets.save_as(job, dialog))
         dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
         self.dialogs.append(dialog)
         dialog.show()

@@ -56,6 +56,21 @@ def render_sheet(store: Store, referral_id: int) -> bytes:
     return render(store, referral_id, language=None if language == OTHER_LANGUAGE else language, english=True)
 
 
+def render_handout(store: Store, service: str, language: str | None) -> bytes:
+    """A blank handout (no personal data) for events: one language with
+    English alongside, or every language in one PDF when ``language`` is None.
+
+    Runs on the database thread (it reads the directory).
+    """
+    if _renderer() is None:
+        raise SheetUnavailable(_(SHEET_UNAVAILABLE))
+    from schoolintake.sheet import render_blank_handout, render_handout_pack
+
+    if language is None:
+        return render_handout_pack(store, service)
+    return render_blank_handout(store, service, language)
+
+
 def page_images(pdf: bytes, dpi: int) -> Iterator[QImage]:
     import pypdfium2 as pdfium
 
