@@ -96,7 +96,7 @@ class SyncPage(QWidget):
         add_field(form, _("&Month"), self.period)
         bar.addLayout(form)
         self.send_button = QPushButton(_("&Send now"))
-        self.save_month_button = QPushButton(_("Save this &month…"))
+        self.save_month_button = QPushButton(_("Save this mon&th…"))
         self.save_all_button = QPushButton(_("Save &all to a file…"))
         for button in (self.send_button, self.save_month_button, self.save_all_button):
             bar.addWidget(button)
@@ -140,7 +140,7 @@ class SyncPage(QWidget):
         form = QFormLayout()
         self.url = QLineEdit()
         self.url.setPlaceholderText("https://")
-        add_field(form, _("Collector &address"), self.url)
+        add_field(form, _("Collector add&ress"), self.url)
         self.ca_file = QLineEdit()
         browse = QPushButton(_("&Browse…"))
         browse.clicked.connect(self._browse_certificate)
