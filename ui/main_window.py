@@ -245,27 +245,24 @@ class MainWindow(QMainWindow):
         self.workspace.form.save(print_after=print_after)
 
     def open_referral(self, referral_id: int) -> None:
-        from .qt import Qt
         from .referral_detail import ReferralDialog
 
-        dialog = ReferralDialog(self.session, referral_id, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.print_requested.connect(lambda rid: self.sheets.print(rid, dialog))
-        dialog.preview_requested.connect(lambda rid: self.sheets.preview(rid, dialog))
-        dialog.save_pdf_requested.connect(lambda rid: self.sheets.save_as(rid, dialog))
-        dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
-        self.dialogs.append(dialog)
-        dialog.show()
+        self._show_sheet_dialog(ReferralDialog(self.session, referral_id, self))
 
     def open_handouts(self) -> None:
         from .handouts import HandoutDialog
+
+        self._show_sheet_dialog(HandoutDialog(self))
+
+    def _show_sheet_dialog(self, dialog: QDialog) -> None:
+        """Show a dialog whose print/preview/save signals carry a sheet job
+        (or a referral id); it is destroyed on close and by the lock."""
         from .qt import Qt
 
-        dialog = HandoutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.print_requested.connect(lambda job: self.sheets.print(job, dialog))
-        dialog.preview_requested.connect(lambda job: self.sheets.preview(job, dialog))
-        dialog.save_pdf_requested.connect(lambda job: self.sheets.save_as(job, dialog))
+        dialog.print_requested.connect(lambda job: self.sheets.print(job, dialog))  # type: ignore[attr-defined]
+        dialog.preview_requested.connect(lambda job: self.sheets.preview(job, dialog))  # type: ignore[attr-defined]
+        dialog.save_pdf_requested.connect(lambda job: self.sheets.save_as(job, dialog))  # type: ignore[attr-defined]
         dialog.finished.connect(lambda _r, d=dialog: self.dialogs.remove(d) if d in self.dialogs else None)
         self.dialogs.append(dialog)
         dialog.show()
