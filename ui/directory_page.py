@@ -15,7 +15,7 @@ from .qt import (
     QLineEdit, QPlainTextEdit, QPushButton, Qt, QTableWidget, QTableWidgetItem, QTimer, QVBoxLayout, QWidget,
 )
 from .session import Session
-from .widgets import add_field, heading, labelled
+from .widgets import LazyPage, add_field, heading, labelled
 
 
 def _lines(text: str) -> list[str]:
@@ -108,10 +108,11 @@ class ProviderDialog(QDialog):
         )
 
 
-class DirectoryPage(QWidget):
+class DirectoryPage(LazyPage):
+    reload_on = frozenset({DIRECTORY})
+
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.services: list[ProviderService] = []
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Directory")))
@@ -144,14 +145,6 @@ class DirectoryPage(QWidget):
         self.edit_button.clicked.connect(self._edit_selected)
         self.table.cellActivated.connect(lambda row, _c: self.edit(self.services[row]))
         self.table.cellDoubleClicked.connect(lambda row, _c: self.edit(self.services[row]))
-        session.ops.changed.connect(lambda changes: self.reload() if DIRECTORY in changes and self.loaded else None)
-        self.loaded = False
-
-    def activate(self) -> None:
-        """Load on first show, so unlocking only pays for the home page."""
-        if not self.loaded:
-            self.loaded = True
-            self.reload()
 
     def reload(self) -> None:
         text = self.search.text()

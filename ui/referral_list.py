@@ -12,11 +12,11 @@ from schoolintake.services import SERVICE_CATEGORIES
 from .operations import REFERRALS
 from .qt import (
     QAbstractItemView, QCheckBox, QComboBox, QDate, QDateEdit, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
-    QModelIndex, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal,
+    QModelIndex, Qt, QTableView, QTimer, QVBoxLayout, Signal,
 )
 from .referral_model import COLUMN_ORDERS, DATE_COLUMN, ReferralTableModel
 from .session import Session
-from .widgets import compact_combo, heading, labelled
+from .widgets import LazyPage, compact_combo, heading, labelled
 
 SEARCH_DELAY_MS = 120
 
@@ -25,12 +25,12 @@ def _pydate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-class ReferralListPage(QWidget):
+class ReferralListPage(LazyPage):
     open_referral = Signal(int)
+    reload_on = frozenset({REFERRALS})
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Referrals")))
 
@@ -119,14 +119,9 @@ class ReferralListPage(QWidget):
         self.use_dates.toggled.connect(self._dates_toggled)
         self.since.dateChanged.connect(lambda _d: self.apply_filter())
         self.until.dateChanged.connect(lambda _d: self.apply_filter())
-        session.ops.changed.connect(self._changed)
-        self.loaded = False
 
-    def activate(self) -> None:
-        """Load on first show, so unlocking only pays for the home page."""
-        if not self.loaded:
-            self.loaded = True
-            self.apply_filter()
+    def reload(self) -> None:
+        self.apply_filter()
 
     @staticmethod
     def _qdate(value: date) -> QDate:
@@ -162,9 +157,8 @@ class ReferralListPage(QWidget):
                                     else Qt.SortOrder.AscendingOrder)
             header.blockSignals(False)
 
-    def _changed(self, changes: frozenset[str]) -> None:
-        if REFERRALS in changes and self.loaded:
-            self.model.refresh()
+    def refresh(self) -> None:
+        self.model.refresh()  # same filter and order, counts and pages read again
 
     def _activated(self, index: QModelIndex) -> None:
         referral_id = self.model.data(index, Qt.ItemDataRole.UserRole)

@@ -18,7 +18,7 @@ from .qt import (
     QVBoxLayout,
 )
 from .session import Session
-from .widgets import add_field, heading, note
+from .widgets import LazyPage, add_field, heading, note
 
 
 def _label(dimension: str, value: str) -> str:
@@ -72,10 +72,11 @@ class BarChart(QWidget):
         painter.end()
 
 
-class ReportsPage(QWidget):
+class ReportsPage(LazyPage):
+    reload_on = frozenset({REFERRALS})
+
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         self.rows: list[CountRow] = []
         layout = QVBoxLayout(self)
         layout.addWidget(heading(_("Reports")))
@@ -101,14 +102,6 @@ class ReportsPage(QWidget):
         self.last.activated.connect(lambda _i: self.load_counts())
         self.dimension.currentIndexChanged.connect(lambda _i: self.redraw())
         self.export_button.clicked.connect(self.export)
-        session.ops.changed.connect(lambda changes: self.reload() if REFERRALS in changes and self.loaded else None)
-        self.loaded = False
-
-    def activate(self) -> None:
-        """Load on first show, so unlocking only pays for the home page."""
-        if not self.loaded:
-            self.loaded = True
-            self.reload()
 
     def reload(self) -> None:
         self.session.ops.query(months_available, self._months, parent=self)

@@ -22,7 +22,7 @@ from .qt import (
     QPushButton, QScrollArea, QSpinBox, QVBoxLayout, QWidget, Signal,
 )
 from .session import Session
-from .widgets import add_field, count_suffix, heading, note
+from .widgets import LazyPage, add_field, count_suffix, heading, note
 
 
 @dataclass(frozen=True)
@@ -72,13 +72,12 @@ def _days(n: int) -> str:
     return ngettext("{n} day", "{n} days", n)
 
 
-class SettingsPage(QWidget):
+class SettingsPage(LazyPage):
     language_changed = Signal(str)
     lock_requested = Signal()
 
     def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         outer = QVBoxLayout(self)
         outer.addWidget(heading(_("Settings")))
         scroll = QScrollArea()
@@ -143,13 +142,6 @@ class SettingsPage(QWidget):
         self.result.setAccessibleName(_("Result"))
         layout.addWidget(self.result)
         layout.addStretch(1)
-        self.loaded = False
-
-    def activate(self) -> None:
-        """Load on first show, so unlocking only pays for the home page."""
-        if not self.loaded:
-            self.loaded = True
-            self.reload()
 
     def reload(self) -> None:
         self.session.ops.query(load_values, self._show, parent=self)

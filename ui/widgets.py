@@ -8,8 +8,12 @@ relative to the application font, so text follows the system font size.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from .qt import QComboBox, QFont, QFormLayout, QLabel, QSpinBox, QWidget
+
+if TYPE_CHECKING:
+    from .session import Session
 
 FOCUS_STYLE = """
 QLineEdit:focus, QPlainTextEdit:focus, QComboBox:focus, QDateEdit:focus, QListWidget:focus,
@@ -77,3 +81,35 @@ def note(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setAccessibleName(text)
     return label
+
+
+class LazyPage(QWidget):
+    """A page that reads the store only when first shown, so unlocking pays
+    for the home page alone, and again whenever an operation changes one of
+    ``reload_on`` (while loaded)."""
+
+    reload_on: frozenset[str] = frozenset()
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.loaded = False
+        if self.reload_on:
+            session.ops.changed.connect(self._store_changed)
+
+    def activate(self) -> None:
+        if not self.loaded:
+            self.loaded = True
+            self.reload()
+
+    def reload(self) -> None:
+        """Read the page's data from the store (through ``session.ops``)."""
+        raise NotImplementedError
+
+    def refresh(self) -> None:
+        """What a change of the data does; by default, read it again."""
+        self.reload()
+
+    def _store_changed(self, changes: frozenset[str]) -> None:
+        if self.loaded and changes & self.reload_on:
+            self.refresh()
