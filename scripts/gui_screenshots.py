@@ -8,7 +8,6 @@ Uses a throw-away home directory, so nothing of yours is touched.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -16,6 +15,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from _screenshot_env import load_checkout_ui, use_throwaway_home  # noqa: E402
 
 
 def main() -> int:
@@ -25,17 +27,8 @@ def main() -> int:
     parser.add_argument("--height", type=int, default=720)
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="si-shots-"))
-    for var, sub in (("HOME", ""), ("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"),
-                     ("XDG_CACHE_HOME", ".cache")):
-        (home / sub).mkdir(parents=True, exist_ok=True)
-        os.environ[var] = str(home / sub)
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("schoolintake_ui", ROOT / "ui" / "__init__.py",
-                                                  submodule_search_locations=[str(ROOT / "ui")])
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["schoolintake_ui"] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    use_throwaway_home(home)
+    load_checkout_ui()
 
     from schoolintake_ui.app import Launcher
     from schoolintake_ui.app_settings import AppSettings

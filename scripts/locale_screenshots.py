@@ -22,6 +22,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from _screenshot_env import load_checkout_ui, use_throwaway_home  # noqa: E402
 
 PAGES = ("home", "new", "referrals", "directory", "reports", "settings")
 
@@ -48,17 +51,8 @@ def main() -> int:
     if args.bare_fonts and "FONTCONFIG_FILE" not in os.environ:
         env = {**os.environ, "FONTCONFIG_FILE": str(_bare_fontconfig(home))}
         return subprocess.call([sys.executable, *sys.argv], env=env)
-    for var, sub in (("HOME", ""), ("XDG_DATA_HOME", ".local/share"), ("XDG_CONFIG_HOME", ".config"),
-                     ("XDG_CACHE_HOME", ".cache")):
-        (home / sub).mkdir(parents=True, exist_ok=True)
-        os.environ[var] = str(home / sub)
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("schoolintake_ui", ROOT / "ui" / "__init__.py",
-                                                  submodule_search_locations=[str(ROOT / "ui")])
-    module = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
-    sys.modules["schoolintake_ui"] = module
-    spec.loader.exec_module(module)  # type: ignore[union-attr]
+    use_throwaway_home(home)
+    load_checkout_ui()
 
     from schoolintake.languages import LANGUAGE_CODES
     from schoolintake_ui.app import Launcher
