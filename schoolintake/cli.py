@@ -117,13 +117,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     from .referral import check_site
 
     site = check_site(Site(args.school or "", args.doe_code or "", args.partner or ""))
-    if args.passphrase_file or os.environ.get(PASSPHRASE_ENV):
-        secret = _passphrase(args)
-        verdict = strength(secret)
-        if not verdict.acceptable:
-            raise InvalidInput(_("That passphrase is too weak ({label}). {advice}").format(label=verdict.label, advice=verdict.advice))
-    else:
-        secret = _new_passphrase(None, PASSPHRASE_ENV, _("New passphrase: "))
+    secret = _new_passphrase(args.passphrase_file, PASSPHRASE_ENV, _("New passphrase: "))
     with Store.create(args.db, secret) as store:
         save_site(store, site)
         services = 0 if args.no_starter_directory else load_starter_directory(store)
